@@ -78,13 +78,13 @@ class Interval(Constraint):
         if not isinstance(value, numbers.Real) or math.isnan(float(value)):
             return False
         x = float(value)
-        if self.left is not None:
-            if x < self.left or (x == self.left and self.closed in ("right", "neither")):
-                return False
-        if self.right is not None:
-            if x > self.right or (x == self.right and self.closed in ("left", "neither")):
-                return False
-        return True
+        below = self.left is not None and (
+            x < self.left or (x == self.left and self.closed in ("right", "neither"))
+        )
+        above = self.right is not None and (
+            x > self.right or (x == self.right and self.closed in ("left", "neither"))
+        )
+        return not (below or above)
 
     def __str__(self) -> str:
         noun = "an int" if self.kind is int else "a float"
@@ -203,4 +203,3 @@ def satisfies(value: Any, constraints: Sequence[Constraint | None]) -> bool:
         (c is None and value is None) or (c is not None and c.is_satisfied_by(value))
         for c in constraints
     )
-

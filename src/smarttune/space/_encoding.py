@@ -34,9 +34,7 @@ class SpaceEncoder:
 
     def __init__(self, search_space: Mapping[str, BaseDistribution]) -> None:
         for name, dist in search_space.items():
-            if not isinstance(
-                dist, (FloatDistribution, IntDistribution, CategoricalDistribution)
-            ):
+            if not isinstance(dist, (FloatDistribution, IntDistribution, CategoricalDistribution)):
                 raise InvalidParameterError(
                     f"The distribution of parameter '{name}' must be a FloatDistribution, "
                     f"IntDistribution or CategoricalDistribution. Got {dist!r} instead."
@@ -47,10 +45,11 @@ class SpaceEncoder:
             [isinstance(d, CategoricalDistribution) for d in self.search_space.values()],
             dtype=bool,
         )
-        #: Number of admissible values of each coordinate (0 for continuous floats).
-        self.n_levels = np.array(
-            [_n_levels(d) for d in self.search_space.values()], dtype=np.int64
+        self._is_log = np.array(
+            [bool(getattr(d, "log", False)) for d in self.search_space.values()], dtype=bool
         )
+        #: Number of admissible values of each coordinate (0 for continuous floats).
+        self.n_levels = np.array([_n_levels(d) for d in self.search_space.values()], dtype=np.int64)
 
     @property
     def dim(self) -> int:
@@ -60,7 +59,9 @@ class SpaceEncoder:
     @property
     def feature_dim(self) -> int:
         """The width of :meth:`features` (categoricals expanded to one-hot)."""
-        return int(sum(int(k) if c else 1 for k, c in zip(self.n_levels, self.is_categorical)))
+        return int(
+            sum(int(k) if c else 1 for k, c in zip(self.n_levels, self.is_categorical, strict=True))
+        )
 
     def encode(self, params: Mapping[str, Any]) -> FloatArray:
         """Return the unit-cube point of ``params``; absent parameters become NaN."""
@@ -87,13 +88,18 @@ class SpaceEncoder:
     def snap(self, unit: FloatArray) -> FloatArray:
         """Round points to the centres of admissible values (for dedup and surrogates)."""
         u = np.clip(np.atleast_2d(np.asarray(unit, dtype=float)), 0.0, 1.0)
-        levels = self.n_levels
-        discrete = levels > 0
-        if discrete.any():
-            k = levels[discrete].astype(float)
-            idx = np.minimum(np.floor(u[:, discrete] * k), k - 1)
-            u[:, discrete] = (idx + 0.5) / k
-        return u.reshape(np.shape(unit)) if np.ndim(unit) == 1 else u
+        # Equal-width levels (categoricals, linear ints and steps) snap in one vectorised step.
+        equal = (self.n_levels > 0) & ~self._is_log
+        if equal.any():
+            k = self.n_levels[equal].astype(float)
+            idx = np.minimum(np.floor(u[:, equal] * k), k - 1)
+            u[:, equal] = (idx + 0.5) / k
+        # Log-scaled ints have unequal levels: round-trip each value through its distribution.
+        for j in np.flatnonzero((self.n_levels > 0) & self._is_log):
+            dist = self.search_space[self.names[j]]
+            u[:, j] = [_encode_one(dist, _decode_one(dist, float(x))) for x in u[:, j]]
+        result: FloatArray = u.reshape(np.shape(unit)) if np.ndim(unit) == 1 else u
+        return result
 
     def features(self, unit: FloatArray) -> FloatArray:
         """Surrogate inputs: numeric coordinates as they are, categoricals one-hot.
@@ -127,7 +133,7 @@ def _n_levels(dist: BaseDistribution) -> int:
             return dist.high - dist.low + 1
         return (dist.high - dist.low) // dist.step + 1
     if isinstance(dist, FloatDistribution) and dist.step is not None:
-        return int(round((dist.high - dist.low) / dist.step)) + 1
+        return round((dist.high - dist.low) / dist.step) + 1
     return 0
 
 

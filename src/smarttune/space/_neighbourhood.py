@@ -1,4 +1,4 @@
-"""Neighbourhoods in the unit cube: type-aware mutation shared by the genetic and bandit samplers."""
+"""Neighbourhoods in the unit cube: type-aware mutation for the genetic and bandit samplers."""
 
 from __future__ import annotations
 

@@ -1,0 +1,30 @@
+"""The ``smarttune`` click group and its commands."""
+
+from __future__ import annotations
+
+import click
+
+from smarttune import __version__
+from smarttune.cli._best import best_command
+from smarttune.cli._studies import studies_command
+from smarttune.cli._tasks import tasks_command
+from smarttune.cli._tune import tune_command
+
+__all__ = ["app"]
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    no_args_is_help=True,
+)
+@click.version_option(__version__, prog_name="smarttune")
+def app() -> None:
+    """smarttune: hyperparameter optimization on Optuna.
+
+    Studies are kept in an embedded SQLite file, ./smarttune.db, unless --storage (or the
+    SMARTTUNE_STORAGE environment variable) names another storage.
+    """
+
+
+for _command in (tune_command, studies_command, best_command, tasks_command):
+    app.add_command(_command)

@@ -1,0 +1,75 @@
+"""Pruner names: the strings ``tune()`` and the CLI accept, resolved to pruner objects."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from smarttune._validation import InstanceOf, Options, validate_parameter
+from smarttune.exceptions import UnknownNameError
+
+if TYPE_CHECKING:
+    import optuna
+
+__all__ = ["PRUNER_NAMES", "resolve_pruner"]
+
+
+def _none() -> optuna.pruners.BasePruner:
+    import optuna
+
+    return optuna.pruners.NopPruner()
+
+
+def _median() -> optuna.pruners.BasePruner:
+    import optuna
+
+    return optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=1)
+
+
+def _hyperband() -> optuna.pruners.BasePruner:
+    import optuna
+
+    return optuna.pruners.HyperbandPruner()
+
+
+def _successive_halving() -> optuna.pruners.BasePruner:
+    import optuna
+
+    return optuna.pruners.SuccessiveHalvingPruner()
+
+
+_FACTORIES: dict[str, Callable[[], optuna.pruners.BasePruner]] = {
+    "none": _none,
+    "median": _median,
+    "hyperband": _hyperband,
+    "asha": _successive_halving,
+    "successive-halving": _successive_halving,
+}
+
+#: Every name :func:`resolve_pruner` accepts.
+PRUNER_NAMES: tuple[str, ...] = tuple(_FACTORIES)
+
+
+def resolve_pruner(pruner: str | optuna.pruners.BasePruner | None) -> optuna.pruners.BasePruner:
+    """Return ``pruner`` itself, or a new pruner built from its name; ``None`` means no pruning.
+
+    Raises:
+        UnknownNameError: If the name is not one of :data:`PRUNER_NAMES`.
+        InvalidParameterError: If ``pruner`` is neither None, a string nor a pruner.
+    """
+    import optuna
+
+    validate_parameter(
+        "pruner", pruner, [None, InstanceOf(str, optuna.pruners.BasePruner)], owner="tune()"
+    )
+    if pruner is None:
+        return _none()
+    if isinstance(pruner, optuna.pruners.BasePruner):
+        return pruner
+    key = pruner.strip().lower().replace("_", "-")
+    if key not in _FACTORIES:
+        raise UnknownNameError(
+            f"Unknown pruner {pruner!r}: the 'pruner' parameter must be None, an Optuna pruner "
+            f"or {Options(PRUNER_NAMES)}."
+        )
+    return _FACTORIES[key]()

@@ -1,0 +1,8 @@
+"""Built-in tasks: objectives with data, a search space and a validation/test protocol."""
+
+from __future__ import annotations
+
+from smarttune.tasks._base import Task
+from smarttune.tasks._registry import TaskInfo, get_task, is_task_name, list_tasks
+
+__all__ = ["Task", "TaskInfo", "get_task", "is_task_name", "list_tasks"]

@@ -1,0 +1,1 @@
+"""Tasks over scikit-learn estimators and datasets."""

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import optuna
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _quiet_optuna() -> None:
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'study.db'}"
+
+
+@pytest.fixture
+def shared_data_dir() -> Path:
+    """The verified dataset copies (CI sets SMARTTUNE_TEST_DATA_DIR to ../shared/datasets)."""
+    configured = os.environ.get("SMARTTUNE_TEST_DATA_DIR")
+    path = Path(configured) if configured else REPO_ROOT.parent / "shared" / "datasets"
+    if not path.is_dir():
+        pytest.skip(f"dataset copies not found at {path}; set SMARTTUNE_TEST_DATA_DIR")
+    return path
