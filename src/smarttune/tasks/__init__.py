@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from smarttune.tasks._base import Task
-from smarttune.tasks._registry import TaskInfo, get_task, is_task_name, list_tasks
+from smarttune.tasks._info import TaskInfo
+from smarttune.tasks._registry import get_task, is_task_name, list_tasks
 
 __all__ = ["Task", "TaskInfo", "get_task", "is_task_name", "list_tasks"]

@@ -1,41 +1,24 @@
-"""The built-in tasks by name; importing this module imports no task's dependencies."""
+"""The built-in tasks by name; importing this module imports no task's dependencies.
+
+Each family of tasks lists its :class:`TaskInfo` entries in its own ``_catalog`` module.
+"""
 
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from smarttune._validation import Options
 from smarttune.exceptions import UnknownNameError
+from smarttune.tasks._info import TaskInfo
+from smarttune.tasks.sklearn._catalog import TASKS as SKLEARN_TASKS
 
 if TYPE_CHECKING:
     from smarttune.tasks._base import Task
 
-__all__ = ["TaskInfo", "get_task", "is_task_name", "list_tasks"]
+__all__ = ["get_task", "is_task_name", "list_tasks"]
 
-
-@dataclass(frozen=True)
-class TaskInfo:
-    """What ``smarttune tasks`` prints, and where the task's class lives."""
-
-    name: str
-    summary: str
-    direction: str
-    target: str  # "module:ClassName", imported on first use
-
-
-_TASKS: dict[str, TaskInfo] = {
-    info.name: info
-    for info in (
-        TaskInfo(
-            "svm-digits",
-            "RBF support-vector classifier on scikit-learn's 8x8 digits (C, gamma; accuracy)",
-            "maximize",
-            "smarttune.tasks.sklearn._svm_digits:SvmDigitsTask",
-        ),
-    )
-}
+_TASKS: dict[str, TaskInfo] = {info.name: info for info in (*SKLEARN_TASKS,)}
 
 
 def list_tasks() -> list[TaskInfo]:
@@ -43,11 +26,22 @@ def list_tasks() -> list[TaskInfo]:
     return sorted(_TASKS.values(), key=lambda info: info.name)
 
 
-def get_task(name: str) -> Task:
+def is_task_name(name: str) -> bool:
+    """Return whether ``name`` is a built-in task."""
+    return name in _TASKS
+
+
+def get_task(name: str, **options: Any) -> Task:
     """Return a new instance of the task called ``name``.
+
+    Args:
+        name: A name from :func:`list_tasks`.
+        **options: Keyword arguments for the task's constructor (``seed``, ``fidelity``, …),
+            added to those the registry entry fixes.
 
     Raises:
         UnknownNameError: If no built-in task has that name.
+        MissingDependencyError: If the task needs an extra that is not installed.
     """
     info = _TASKS.get(name)
     if info is None:
@@ -57,9 +51,4 @@ def get_task(name: str) -> Task:
         )
     module_name, class_name = info.target.split(":")
     task_class: type[Task] = getattr(importlib.import_module(module_name), class_name)
-    return task_class()
-
-
-def is_task_name(name: str) -> bool:
-    """Return whether ``name`` is a built-in task."""
-    return name in _TASKS
+    return task_class(**dict(info.options), **options)
