@@ -50,5 +50,6 @@ def get_task(name: str, **options: Any) -> Task:
             "(see `smarttune tasks`)."
         )
     module_name, class_name = info.target.split(":")
-    task_class: type[Task] = getattr(importlib.import_module(module_name), class_name)
-    return task_class(**dict(info.options), **options)
+    task_class: Any = getattr(importlib.import_module(module_name), class_name)
+    task: Task = task_class(**dict(info.options), **options)
+    return task
