@@ -35,19 +35,21 @@ class LoadedObjective:
     task: Task | None
 
 
-def load_objective(spec: str) -> LoadedObjective:
+def load_objective(spec: str, *, seed: int | None = None) -> LoadedObjective:
     """Return the objective named by ``spec``.
 
     Args:
         spec: A built-in task name (``svm-digits``), ``package.module:function`` or
             ``path/to/file.py:function``.
+        seed: For a built-in task, the seed of its data splits and training (the task's
+            default when None); ignored for a user function.
 
     Raises:
         ObjectiveLoadError: If the module, file or attribute cannot be found, or the attribute
             is not callable; the message names the spec and what is wrong.
     """
     if is_task_name(spec):
-        task = get_task(spec)
+        task = get_task(spec) if seed is None else get_task(spec, seed=seed)
         return LoadedObjective(task.objective, spec, task.direction, task)
     if ":" not in spec:
         raise ObjectiveLoadError(

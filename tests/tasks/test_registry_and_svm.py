@@ -15,7 +15,8 @@ def test_list_tasks_is_sorted_and_described() -> None:
 
 def test_unknown_task() -> None:
     with pytest.raises(
-        UnknownNameError, match=r"Unknown task 'nope': built-in tasks are one of \{'svm-digits'"
+        UnknownNameError,
+        match=r"Unknown task 'nope': `smarttune tasks` lists the \d+ built-in tasks\.",
     ):
         get_task("nope")
 
@@ -31,4 +32,23 @@ def test_svm_digits_two_trial_study_and_final_fit() -> None:
     metrics = task.final_fit({"C": 10.0, "gamma": 0.01})
     assert metrics["test_accuracy"] > 0.9
     features = task.meta_features()
-    assert features == {"n_rows": 1077.0, "n_features": 64.0, "n_classes": 10.0}
+    assert (features["n_rows"], features["n_features"], features["n_classes"]) == (
+        1077.0,
+        64.0,
+        10.0,
+    )
+
+
+def test_unknown_task_suggests_close_names() -> None:
+    with pytest.raises(
+        UnknownNameError, match=r"Unknown task 'svm-digit': did you mean one of \{'svm-digits'"
+    ):
+        get_task("svm-digit")
+
+
+def test_task_seed_reaches_the_task_through_load_objective() -> None:
+    from smarttune.objectives import load_objective
+
+    loaded = load_objective("svm-digits", seed=3)
+    assert loaded.task is not None
+    assert loaded.task.seed == 3

@@ -56,7 +56,7 @@ def tune_command(
     """
     _validate_options(trials=trials, timeout=timeout, jobs=jobs, seed=seed, direction=direction)
     quiet_optuna_logs()
-    loaded = load_objective(objective)
+    loaded = load_objective(objective, seed=seed)
     if trials is None and timeout is None:
         trials = _DEFAULT_TRIALS_WITHOUT_TIMEOUT
     study = tune(

@@ -39,14 +39,15 @@ class Task(ABC):
         fidelity: Fraction of the full training budget, in (0, 1].
     """
 
+    # Class attributes, or instance attributes where one class serves several names.
     #: The name ``smarttune tune NAME`` accepts.
-    name: ClassVar[str]
+    name: str
     #: One line for ``smarttune tasks``.
-    summary: ClassVar[str]
+    summary: str
     #: ``"maximize"`` or ``"minimize"`` for the value :meth:`objective` returns.
-    direction: ClassVar[str]
+    direction: str
     #: What the objective's value is, e.g. ``"validation accuracy"``.
-    metric: ClassVar[str]
+    metric: str
     #: What :attr:`fidelity` scales, e.g. ``"epochs"`` or ``"training rows"``.
     fidelity_unit: ClassVar[str] = "training rows"
 

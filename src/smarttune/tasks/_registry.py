@@ -5,6 +5,7 @@ Each family of tasks lists its :class:`TaskInfo` entries in its own ``_catalog``
 
 from __future__ import annotations
 
+import difflib
 import importlib
 from typing import TYPE_CHECKING, Any
 
@@ -45,9 +46,11 @@ def get_task(name: str, **options: Any) -> Task:
     """
     info = _TASKS.get(name)
     if info is None:
+        close = difflib.get_close_matches(name, _TASKS, n=3)
+        hint = f"did you mean {Options(close)}? " if close else ""
         raise UnknownNameError(
-            f"Unknown task {name!r}: built-in tasks are {Options(sorted(_TASKS))} "
-            "(see `smarttune tasks`)."
+            f"Unknown task {name!r}: {hint}"
+            f"`smarttune tasks` lists the {len(_TASKS)} built-in tasks."
         )
     module_name, class_name = info.target.split(":")
     task_class: Any = getattr(importlib.import_module(module_name), class_name)
