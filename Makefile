@@ -4,6 +4,9 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
+# Installed before the extras so that their `torch>=2.2,<3` is already satisfied: any other
+# torch requirement would pull the newest build and its CUDA packages.
+TORCH_SPEC ?= torch==2.13.0
 
 .PHONY: demo test check unit clean
 
@@ -17,7 +20,8 @@ $(VENV)/.installed-base: $(BIN)/python pyproject.toml
 	touch $@
 
 $(VENV)/.installed-test: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet "$(TORCH_SPEC)"
+	$(BIN)/python -m pip install --quiet -e ".[test,torch,bench,plot]"
 	touch $@ $(VENV)/.installed-base
 
 ## demo: install, then run the main job on the embedded default storage (./smarttune.db)

@@ -5,6 +5,7 @@ can catch everything of ours with one ``except`` clause::
 
     SmartTuneError
     ├── InvalidParameterError      (also a ValueError)  a value outside its allowed set
+    │   └── MultiObjectiveError                         a single-objective sampler, several objectives
     ├── UnknownNameError           (also a KeyError)    a sampler, pruner or task name
     ├── ObjectiveLoadError                              OBJECTIVE spec that cannot be loaded
     ├── StorageError                                    a storage URL or study that cannot be used
@@ -24,6 +25,7 @@ __all__ = [
     "DataError",
     "InvalidParameterError",
     "MissingDependencyError",
+    "MultiObjectiveError",
     "ObjectiveLoadError",
     "SmartTuneError",
     "StorageError",
@@ -38,6 +40,10 @@ class SmartTuneError(Exception):
 
 class InvalidParameterError(SmartTuneError, ValueError):
     """A parameter's value is outside the set its constraint allows."""
+
+
+class MultiObjectiveError(InvalidParameterError):
+    """A single-objective sampler was given a multi-objective study."""
 
 
 class UnknownNameError(SmartTuneError, KeyError):

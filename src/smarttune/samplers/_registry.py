@@ -48,6 +48,24 @@ def _cmaes(seed: int | None) -> optuna.samplers.BaseSampler:
     return optuna.samplers.CmaEsSampler(seed=seed)
 
 
+def _hybrid(seed: int | None) -> optuna.samplers.BaseSampler:
+    from smarttune.samplers._hybrid import HybridSampler
+
+    return HybridSampler(seed=seed)
+
+
+def _genetic(seed: int | None) -> optuna.samplers.BaseSampler:
+    from smarttune.samplers._genetic import GeneticSampler
+
+    return GeneticSampler(seed=seed)
+
+
+def _bandit(seed: int | None) -> optuna.samplers.BaseSampler:
+    from smarttune.samplers._bandit import BayesianBanditSampler
+
+    return BayesianBanditSampler(seed=seed)
+
+
 def _nsga2(seed: int | None) -> optuna.samplers.BaseSampler:
     import optuna
 
@@ -55,7 +73,9 @@ def _nsga2(seed: int | None) -> optuna.samplers.BaseSampler:
 
 
 _FACTORIES: dict[str, Callable[[int | None], optuna.samplers.BaseSampler]] = {
-    "hybrid": _tpe,  # HybridSampler replaces this entry when it lands (issue #3)
+    "hybrid": _hybrid,
+    "genetic": _genetic,
+    "bandit": _bandit,
     "tpe": _tpe,
     "random": _random,
     "sobol": _sobol,

@@ -1,0 +1,229 @@
+"""The Bayesian-bandit sampler: Thompson sampling over a deep-ensemble surrogate."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from optuna.samplers import BaseSampler, RandomSampler
+from optuna.search_space import IntersectionSearchSpace
+from optuna.trial import TrialState
+
+from smarttune._validation import Constraint, InstanceOf, Interval, validate_params
+from smarttune.exceptions import InvalidParameterError
+from smarttune.samplers._bandit._propose import Region, propose, select_elites, sobol_points
+from smarttune.samplers._common import check_single_objective, rank_scores
+from smarttune.space import SpaceEncoder
+from smarttune.surrogates import MetaLearner
+
+if TYPE_CHECKING:
+    from optuna.distributions import BaseDistribution
+    from optuna.study import Study
+    from optuna.trial import FrozenTrial
+
+__all__ = ["BayesianBanditSampler"]
+
+FloatArray = np.ndarray[Any, np.dtype[np.float64]]
+
+_PARAMS: dict[str, list[Constraint | None]] = {
+    "n_startup_trials": [Interval(int, 1, None)],
+    "n_candidates": [Interval(int, 8, None)],
+    "n_elites": [Interval(int, 1, None)],
+    "learner_params": [InstanceOf(Mapping), None],
+    "seed": [Interval(int, 0, None), None],
+}
+
+
+class BayesianBanditSampler(BaseSampler):
+    """Thompson sampling with a deep-ensemble surrogate, over the intersection search space.
+
+    Each trial is an arm pull of a continuum-armed bandit. Once ``n_startup_trials`` trials have
+    completed, every trial refits a :class:`~smarttune.surrogates.MetaLearner` (warm-started from
+    the previous trial's weights) on the completed trials, draws one function from its posterior
+    (one ensemble member, as in ensemble sampling: Lu & Van Roy, "Ensemble Sampling", NeurIPS
+    2017), and proposes the candidate that maximises the draw (Thompson, "On the likelihood that
+    one unknown probability exceeds another", Biometrika 1933; Russo et al., "A Tutorial on
+    Thompson Sampling", 2018). Candidates are mutations and crossovers of the ``n_elites`` best
+    trials plus scrambled Sobol points (see :func:`propose`). Before that, the relative search
+    space is sampled quasi-randomly: trial number ``i`` gets point ``i`` of a scrambled Sobol
+    sequence, so that parallel workers do not collide.
+
+    Scope and contracts:
+
+    * Only the intersection search space of the completed trials is modelled (single-value
+      distributions are left out); other parameters, such as conditional ones, come from a
+      seeded :class:`~optuna.samplers.RandomSampler` through :meth:`sample_independent`.
+    * Only COMPLETE trials are used. Failed trials carry no value; pruned trials are ignored
+      because their last intermediate value was measured at a lower fidelity and would bias the
+      model towards configurations that were stopped early.
+    * Objective values become scores to maximise (minimised objectives are negated), then are
+      replaced by normal quantiles of their ranks (a Gaussian-copula transform, Salinas et al.,
+      ICML 2020), so that neither the objective's scale nor its outliers matter.
+    * Single-objective studies only: multi-objective studies raise
+      :class:`~smarttune.exceptions.MultiObjectiveError` (an ``InvalidParameterError``).
+    * Nothing needs to be shared through the storage: the surrogate's weights are a cache that
+      each worker rebuilds from the trials, so many processes can share a study.
+
+    With a ``seed``, a serial run is reproducible. The sampler is thread-safe (``n_jobs > 1``),
+    though then the order of trials, hence the result, depends on scheduling.
+
+    Args:
+        n_startup_trials: Completed trials needed before the surrogate is used.
+        n_candidates: Roughly how many candidates each posterior draw is evaluated on.
+        n_elites: How many of the best trials the candidates are bred from.
+        learner_params: Keyword arguments of the :class:`~smarttune.surrogates.MetaLearner`
+            (its ``seed`` excepted, which is derived from this sampler's ``seed``).
+        seed: Seed of every random choice; None for fresh entropy.
+
+    Raises:
+        InvalidParameterError: If an argument is outside its allowed set.
+    """
+
+    def __init__(
+        self,
+        *,
+        n_startup_trials: int = 10,
+        n_candidates: int = 1024,
+        n_elites: int = 5,
+        learner_params: Mapping[str, Any] | None = None,
+        seed: int | None = None,
+    ) -> None:
+        validate_params(locals(), _PARAMS, owner="BayesianBanditSampler")
+        self._learner_params = dict(learner_params or {})
+        self._learner_params.pop("seed", None)
+        try:
+            MetaLearner(**self._learner_params)
+        except TypeError as error:
+            raise InvalidParameterError(
+                f"The 'learner_params' parameter of BayesianBanditSampler must hold MetaLearner "
+                f"arguments. Got {learner_params!r} instead ({error})."
+            ) from None
+        self.n_startup_trials = n_startup_trials
+        self.n_candidates = n_candidates
+        self.n_elites = n_elites
+        self.seed = seed
+        self._rng = np.random.default_rng(seed)
+        self._sobol_seed = int(self._rng.integers(2**32))
+        self._random_sampler = RandomSampler(seed=seed)
+        self._search_space = IntersectionSearchSpace()
+        self._lock = threading.RLock()
+        self._cache_key: tuple[Any, ...] | None = None
+        self._learner: MetaLearner | None = None
+        self._encoded: dict[int, FloatArray] = {}
+
+    def reseed_rng(self) -> None:
+        """Draw fresh seeds for every generator (called by Optuna for ``n_jobs > 1``)."""
+        with self._lock:
+            self._rng = np.random.default_rng()
+            self._random_sampler.reseed_rng()
+
+    def infer_relative_search_space(
+        self, study: Study, trial: FrozenTrial
+    ) -> dict[str, BaseDistribution]:
+        """Return the intersection search space of the completed trials, minus fixed values."""
+        check_single_objective(study, "BayesianBanditSampler")
+        with self._lock:
+            space = self._search_space.calculate(study, use_cache=True)
+        return {name: dist for name, dist in space.items() if not dist.single()}
+
+    def sample_relative(
+        self, study: Study, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
+    ) -> dict[str, Any]:
+        """Return a Sobol point before ``n_startup_trials``, then a Thompson-sampling proposal."""
+        check_single_objective(study, "BayesianBanditSampler")
+        if not search_space:
+            return {}
+        encoder = SpaceEncoder(search_space)
+        trials = study._get_trials(deepcopy=False, states=(TrialState.COMPLETE,), use_cache=True)
+        trials = [
+            t for t in trials if t.value is not None and search_space.keys() <= t.params.keys()
+        ]
+        with self._lock:
+            if len(trials) < self.n_startup_trials:
+                start = np.random.default_rng(self._sobol_seed)
+                unit = sobol_points(encoder.dim, 1, start, skip=trial.number)[0]
+            else:
+                unit = self._propose(study, encoder, trials)
+        return encoder.decode(unit)
+
+    def sample_independent(
+        self,
+        study: Study,
+        trial: FrozenTrial,
+        param_name: str,
+        param_distribution: BaseDistribution,
+    ) -> Any:
+        """Sample a parameter outside the relative search space uniformly at random."""
+        check_single_objective(study, "BayesianBanditSampler")
+        return self._random_sampler.sample_independent(study, trial, param_name, param_distribution)
+
+    def _propose(
+        self, study: Study, encoder: SpaceEncoder, trials: list[FrozenTrial]
+    ) -> FloatArray:
+        """Fit the (cached) surrogate to ``trials`` and return the Thompson-sampling proposal."""
+        X = self.encode_trials(study, encoder, trials)
+        return self.propose_unit(study, encoder, X, rank_scores(trials, study.direction))
+
+    def encode_trials(
+        self, study: Study, encoder: SpaceEncoder, trials: list[FrozenTrial]
+    ) -> FloatArray:
+        """Return the unit-cube rows of ``trials`` (cached per trial for this study and space)."""
+        with self._lock:
+            self._cached_learner(study, encoder)  # resets the row cache when the space changed
+            return np.vstack([self._encode(encoder, t) for t in trials])
+
+    def propose_unit(
+        self,
+        study: Study,
+        encoder: SpaceEncoder,
+        X: FloatArray,
+        y: FloatArray,
+        *,
+        region: Region | None = None,
+    ) -> FloatArray:
+        """One Thompson-sampling step on observations ``(X, y)``, optionally inside ``region``.
+
+        The hook :class:`~smarttune.samplers.HybridSampler` calls in its refinement phase: the
+        surrogate of ``study`` and ``encoder``'s space is refitted (warm-started) on ``X`` (unit
+        cube rows) and ``y`` (scores, higher is better), and the maximiser of one posterior draw
+        among candidates bred from the ``n_elites`` best rows is returned.
+        """
+        with self._lock:
+            learner = self._cached_learner(study, encoder)
+            return propose(
+                encoder,
+                X,
+                y,
+                select_elites(X, y, self.n_elites),
+                self._rng,
+                learner=learner,
+                n_candidates=self.n_candidates,
+                region=region,
+            )
+
+    def _cached_learner(self, study: Study, encoder: SpaceEncoder) -> MetaLearner:
+        """Return the learner of this study and space; a fresh one when either changed."""
+        key = (id(study._storage), study._study_id, tuple(encoder.search_space.items()))
+        if key != self._cache_key or self._learner is None:
+            seed = int(self._rng.integers(2**32))
+            self._learner = MetaLearner(**self._learner_params, seed=seed)
+            self._cache_key = key
+            self._encoded = {}
+        return self._learner
+
+    def _encode(self, encoder: SpaceEncoder, trial: FrozenTrial) -> FloatArray:
+        row = self._encoded.get(trial._trial_id)
+        if row is None:
+            row = self._encoded[trial._trial_id] = encoder.encode(trial.params)
+        return row
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.RLock()

@@ -1,0 +1,50 @@
+"""Checks every smarttune sampler shares."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from optuna.study import StudyDirection
+from scipy.stats import norm, rankdata
+
+from smarttune.exceptions import MultiObjectiveError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from optuna.study import Study
+    from optuna.trial import FrozenTrial
+
+__all__ = ["check_single_objective", "copula_scores", "rank_scores"]
+
+FloatArray = np.ndarray[Any, np.dtype[np.float64]]
+
+
+def check_single_objective(study: Study, sampler_name: str) -> None:
+    """Raise :class:`MultiObjectiveError` if ``study`` has more than one objective."""
+    if study._is_multi_objective():
+        raise MultiObjectiveError(
+            f"{sampler_name} supports single-objective studies only; study "
+            f"'{study.study_name}' has {len(study.directions)} objectives. Use "
+            "optuna.samplers.NSGAIISampler for multi-objective optimization."
+        )
+
+
+def rank_scores(trials: Sequence[FrozenTrial], direction: StudyDirection) -> FloatArray:
+    """Return the completed ``trials``' values as scores to maximise (see :func:`copula_scores`)."""
+    values = np.array([t.value for t in trials], dtype=float)
+    return copula_scores(-values if direction == StudyDirection.MINIMIZE else values)
+
+
+def copula_scores(values: FloatArray) -> FloatArray:
+    """Return ``Phi^-1((rank - 1/2) / n)`` of ``values`` (higher values, higher scores).
+
+    The Gaussian-copula transform (Salinas et al., "A Quantile-based Approach for
+    Hyperparameter Transfer Learning", ICML 2020) makes a surrogate indifferent to the
+    objective's scale and robust to outliers and infinities, so that it resolves differences
+    among the good trials rather than fitting the worst ones.
+    """
+    if len(values) == 0:
+        return np.empty(0)
+    return np.asarray(norm.ppf((rankdata(values) - 0.5) / len(values)), dtype=float)
