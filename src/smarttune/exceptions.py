@@ -5,7 +5,7 @@ can catch everything of ours with one ``except`` clause::
 
     SmartTuneError
     ├── InvalidParameterError      (also a ValueError)  a value outside its allowed set
-    │   └── MultiObjectiveError                         a single-objective sampler, several objectives
+    │   └── MultiObjectiveError                         several objectives, one-objective sampler
     ├── UnknownNameError           (also a KeyError)    a sampler, pruner or task name
     ├── ObjectiveLoadError                              OBJECTIVE spec that cannot be loaded
     ├── StorageError                                    a storage URL or study that cannot be used

@@ -1,7 +1,8 @@
-"""Trial-level early stopping: pruner names and (later) smarttune's own pruners."""
+"""Trial-level early stopping: pruner names and smarttune's own pruners and callbacks."""
 
 from __future__ import annotations
 
+from smarttune.pruners._flatness import GradientEarlyStopping, GradientFlatnessPruner
 from smarttune.pruners._registry import PRUNER_NAMES, resolve_pruner
 
-__all__ = ["PRUNER_NAMES", "resolve_pruner"]
+__all__ = ["GradientEarlyStopping", "GradientFlatnessPruner", "PRUNER_NAMES", "resolve_pruner"]

@@ -38,9 +38,16 @@ def _successive_halving() -> optuna.pruners.BasePruner:
     return optuna.pruners.SuccessiveHalvingPruner()
 
 
+def _flatness() -> optuna.pruners.BasePruner:
+    from smarttune.pruners._flatness import GradientFlatnessPruner
+
+    return GradientFlatnessPruner()
+
+
 _FACTORIES: dict[str, Callable[[], optuna.pruners.BasePruner]] = {
     "none": _none,
     "median": _median,
+    "flatness": _flatness,
     "hyperband": _hyperband,
     "asha": _successive_halving,
     "successive-halving": _successive_halving,

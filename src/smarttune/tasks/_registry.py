@@ -13,13 +13,14 @@ from smarttune._validation import Options
 from smarttune.exceptions import UnknownNameError
 from smarttune.tasks._info import TaskInfo
 from smarttune.tasks.sklearn._catalog import TASKS as SKLEARN_TASKS
+from smarttune.tasks.torch._catalog import TASKS as TORCH_TASKS
 
 if TYPE_CHECKING:
     from smarttune.tasks._base import Task
 
 __all__ = ["get_task", "is_task_name", "list_tasks"]
 
-_TASKS: dict[str, TaskInfo] = {info.name: info for info in (*SKLEARN_TASKS,)}
+_TASKS: dict[str, TaskInfo] = {info.name: info for info in (*SKLEARN_TASKS, *TORCH_TASKS)}
 
 
 def list_tasks() -> list[TaskInfo]:
