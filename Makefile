@@ -8,25 +8,26 @@ BIN    := $(VENV)/bin
 # torch requirement would pull the newest build and its CUDA packages.
 TORCH_SPEC ?= torch==2.13.0
 
-.PHONY: demo test check unit clean
+.PHONY: demo test check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Stamp files record which extras are installed; they are rebuilt when pyproject.toml changes.
-$(VENV)/.installed-base: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e .
+$(VENV)/.installed-demo: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet "$(TORCH_SPEC)"
+	$(BIN)/python -m pip install --quiet -e ".[torch,plot]"
 	touch $@
 
 $(VENV)/.installed-test: $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet "$(TORCH_SPEC)"
 	$(BIN)/python -m pip install --quiet -e ".[test,torch,bench,plot]"
-	touch $@ $(VENV)/.installed-base
+	touch $@ $(VENV)/.installed-demo
 
-## demo: install, then run the main job on the embedded default storage (./smarttune.db)
-demo: $(VENV)/.installed-base
-	$(BIN)/smarttune tune svm-digits --trials 30 --seed 0
+## demo: install, then run the main job (quick profile, bundled MNIST subset) into ./smarttune.db
+demo: $(VENV)/.installed-demo
+	$(BIN)/smarttune demo
 
 ## test: install with the test extras, run the static checks and the test suite
 test: $(VENV)/.installed-test

@@ -85,7 +85,8 @@ def test_objective_must_be_callable() -> None:
 
 def test_unknown_sampler_and_pruner_names() -> None:
     with pytest.raises(
-        UnknownNameError, match=r"Unknown sampler 'simulated-annealing'.*'hybrid', 'genetic', 'bandit', 'tpe'"
+        UnknownNameError,
+        match=r"Unknown sampler 'simulated-annealing'.*'hybrid', 'genetic', 'bandit', 'tpe'",
     ):
         tune(quadratic, n_trials=1, sampler="simulated-annealing", progress=False)
     with pytest.raises(UnknownNameError, match=r"Unknown pruner 'magic'.*'median'"):

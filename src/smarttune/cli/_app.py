@@ -6,6 +6,7 @@ import click
 
 from smarttune import __version__
 from smarttune.cli._best import best_command
+from smarttune.cli._demo import demo_command
 from smarttune.cli._studies import studies_command
 from smarttune.cli._tasks import tasks_command
 from smarttune.cli._tune import tune_command
@@ -26,5 +27,5 @@ def app() -> None:
     """
 
 
-for _command in (tune_command, studies_command, best_command, tasks_command):
+for _command in (tune_command, studies_command, best_command, tasks_command, demo_command):
     app.add_command(_command)
