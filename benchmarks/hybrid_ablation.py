@@ -21,7 +21,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _bbob import bbob_f_opt, bbob_instances, bbob_problem, quiet, regret  # noqa: E402
+from _bbob import bbob_f_opt, bbob_instances, bbob_problem, quiet, regret
 
 #: Variants under study (keyword arguments of HybridSampler); "tpe" is the reference.
 VARIANTS: dict[str, dict[str, Any]] = {
