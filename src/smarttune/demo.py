@@ -64,7 +64,7 @@ class DemoProfile:
 
 #: ``quick`` finishes in minutes on two CPU cores; ``full`` is the original budget, for a GPU.
 PROFILES: dict[str, DemoProfile] = {
-    "quick": DemoProfile("quick", "bundled", 2, 4, 8, 2, 3, 12),
+    "quick": DemoProfile("quick", "bundled", 2, 4, 8, 1, 3, 12),
     "full": DemoProfile("full", "full", 5, 10, 10, 2, 3, 25),
 }
 
