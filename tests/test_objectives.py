@@ -5,7 +5,7 @@ from pathlib import Path
 import optuna
 import pytest
 
-from smarttune.exceptions import ObjectiveLoadError
+from smarttune.exceptions import InvalidParameterError, ObjectiveLoadError
 from smarttune.objectives import load_objective
 
 
@@ -57,3 +57,21 @@ def test_file_that_raises_on_import(tmp_path: Path) -> None:
         ObjectiveLoadError, match=r"importing .*broken\.py' raised RuntimeError: boom"
     ):
         load_objective(f"{source}:f")
+
+
+def test_device_reaches_neural_tasks_only(tmp_path: Path) -> None:
+    pytest.importorskip("torch", reason="the torch extra is not installed")
+    loaded = load_objective("housing-mlp", device="cpu")
+    assert loaded.task is not None
+    assert loaded.task.device == "cpu"  # type: ignore[attr-defined]
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"'--device' option applies to the neural-network tasks only; 'svm-digits' trains no network",
+    ):
+        load_objective("svm-digits", device="cpu")
+    source = tmp_path / "f.py"
+    source.write_text("def f(trial):\n    return 1.0\n")
+    with pytest.raises(
+        InvalidParameterError, match=r"'--device' option applies to built-in neural-network tasks"
+    ):
+        load_objective(f"{source}:f", device="cuda")

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from smarttune.exceptions import ObjectiveLoadError
-from smarttune.tasks import get_task, is_task_name
+from smarttune.exceptions import InvalidParameterError, ObjectiveLoadError
+from smarttune.tasks import get_task, is_task_name, task_info
 
 if TYPE_CHECKING:
     import optuna
@@ -35,7 +35,9 @@ class LoadedObjective:
     task: Task | None
 
 
-def load_objective(spec: str, *, seed: int | None = None) -> LoadedObjective:
+def load_objective(
+    spec: str, *, seed: int | None = None, device: str | None = None
+) -> LoadedObjective:
     """Return the objective named by ``spec``.
 
     Args:
@@ -43,14 +45,31 @@ def load_objective(spec: str, *, seed: int | None = None) -> LoadedObjective:
             ``path/to/file.py:function``.
         seed: For a built-in task, the seed of its data splits and training (the task's
             default when None); ignored for a user function.
+        device: For a neural-network task, ``"auto"``, ``"cpu"`` or ``"cuda"`` (the task's
+            default when None).
 
     Raises:
         ObjectiveLoadError: If the module, file or attribute cannot be found, or the attribute
             is not callable; the message names the spec and what is wrong.
+        InvalidParameterError: If ``device`` is given for a task that trains no network, or
+            for a user function.
     """
     if is_task_name(spec):
-        task = get_task(spec) if seed is None else get_task(spec, seed=seed)
+        options: dict[str, object] = {} if seed is None else {"seed": seed}
+        if device is not None:
+            if task_info(spec).extra != "torch":
+                raise InvalidParameterError(
+                    f"The '--device' option applies to the neural-network tasks only; "
+                    f"{spec!r} trains no network. Got {device!r}."
+                )
+            options["device"] = device
+        task = get_task(spec, **options)
         return LoadedObjective(task.objective, spec, task.direction, task)
+    if device is not None:
+        raise InvalidParameterError(
+            f"The '--device' option applies to built-in neural-network tasks, not to {spec!r}: "
+            "a user function chooses its own device."
+        )
     if ":" not in spec:
         raise ObjectiveLoadError(
             f"Cannot load objective {spec!r}: give a built-in task name (see `smarttune tasks`), "

@@ -35,6 +35,11 @@ _DEFAULT_TRIALS_WITHOUT_TIMEOUT = 20
     type=str,
     help="maximize or minimize (default: the task's, or maximize for a function).",
 )
+@click.option(
+    "--device",
+    type=click.Choice(["auto", "cpu", "cuda"]),
+    help="Where neural-network tasks train (default: auto, the GPU when present).",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def tune_command(
     objective: str,
@@ -47,6 +52,7 @@ def tune_command(
     jobs: int,
     seed: int | None,
     direction: str | None,
+    device: str | None,
     quiet: bool,
 ) -> None:
     """Tune OBJECTIVE, resuming the study of the same name if the storage has one.
@@ -56,7 +62,7 @@ def tune_command(
     """
     _validate_options(trials=trials, timeout=timeout, jobs=jobs, seed=seed, direction=direction)
     quiet_optuna_logs()
-    loaded = load_objective(objective, seed=seed)
+    loaded = load_objective(objective, seed=seed, device=device)
     if trials is None and timeout is None:
         trials = _DEFAULT_TRIALS_WITHOUT_TIMEOUT
     study = tune(

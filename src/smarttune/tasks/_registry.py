@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from smarttune._validation import Options
 from smarttune.exceptions import UnknownNameError
@@ -18,7 +18,7 @@ from smarttune.tasks.torch._catalog import TASKS as TORCH_TASKS
 if TYPE_CHECKING:
     from smarttune.tasks._base import Task
 
-__all__ = ["get_task", "is_task_name", "list_tasks"]
+__all__ = ["get_task", "is_task_name", "list_tasks", "task_info"]
 
 _TASKS: dict[str, TaskInfo] = {info.name: info for info in (*SKLEARN_TASKS, *TORCH_TASKS)}
 
@@ -33,6 +33,17 @@ def is_task_name(name: str) -> bool:
     return name in _TASKS
 
 
+def task_info(name: str) -> TaskInfo:
+    """Return the registry entry of the task ``name`` (imports nothing of the task).
+
+    Raises:
+        UnknownNameError: If no built-in task has that name.
+    """
+    if name not in _TASKS:
+        _raise_unknown(name)
+    return _TASKS[name]
+
+
 def get_task(name: str, **options: Any) -> Task:
     """Return a new instance of the task called ``name``.
 
@@ -45,15 +56,16 @@ def get_task(name: str, **options: Any) -> Task:
         UnknownNameError: If no built-in task has that name.
         MissingDependencyError: If the task needs an extra that is not installed.
     """
-    info = _TASKS.get(name)
-    if info is None:
-        close = difflib.get_close_matches(name, _TASKS, n=3)
-        hint = f"did you mean {Options(close)}? " if close else ""
-        raise UnknownNameError(
-            f"Unknown task {name!r}: {hint}"
-            f"`smarttune tasks` lists the {len(_TASKS)} built-in tasks."
-        )
+    info = task_info(name)
     module_name, class_name = info.target.split(":")
     task_class: Any = getattr(importlib.import_module(module_name), class_name)
     task: Task = task_class(**dict(info.options), **options)
     return task
+
+
+def _raise_unknown(name: str) -> NoReturn:
+    close = difflib.get_close_matches(name, _TASKS, n=3)
+    hint = f"did you mean {Options(close)}? " if close else ""
+    raise UnknownNameError(
+        f"Unknown task {name!r}: {hint}`smarttune tasks` lists the {len(_TASKS)} built-in tasks."
+    )
