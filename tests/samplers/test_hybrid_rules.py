@@ -107,3 +107,13 @@ def test_region_handles_absent_parameters_and_bounds(quantile: float) -> None:
     )
     assert low[0] == 0.0 and high[0] == 1.0
     assert 0.0 <= low[1] < 0.5 < high[1] <= 1.0
+
+
+def test_fit_steps_taper_beyond_300_observations() -> None:
+    from smarttune.samplers import HybridSampler
+
+    sampler = HybridSampler()
+    assert sampler._fit_steps(100) is None  # the learner's own 150 steps
+    assert sampler._fit_steps(300) is None
+    assert sampler._fit_steps(600) == 75
+    assert sampler._fit_steps(5000) == 50

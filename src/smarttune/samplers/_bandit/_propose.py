@@ -43,6 +43,7 @@ def propose(
     learner: MetaLearner,
     n_candidates: int = 1024,
     region: Region | None = None,
+    fit_steps: int | None = None,
 ) -> FloatArray:
     """Return the unit-cube point that maximises one posterior draw among fresh candidates.
 
@@ -61,11 +62,12 @@ def propose(
         n_candidates: Roughly how many candidates to score.
         region: Optional ``(lower, upper)`` bounds, each ``(d,)`` in [0, 1]; candidates are
             drawn or clipped inside them.
+        fit_steps: Warm-start steps of this refit (None: the learner's ``warm_start_steps``).
 
     Returns:
         A point of ``[0, 1]^d`` (inside ``region`` when given), to decode with ``encoder``.
     """
-    learner.partial_fit(encoder.features(X_observed), y_observed)
+    learner.partial_fit(encoder.features(X_observed), y_observed, n_steps=fit_steps)
     candidates = candidate_points(encoder, elites, rng, n_candidates=n_candidates, region=region)
     fresh = _unseen(encoder, candidates, X_observed)
     if fresh.any():

@@ -166,6 +166,12 @@ class BayesianBanditSampler(BaseSampler):
         X = self.encode_trials(study, encoder, trials)
         return self.propose_unit(study, encoder, X, rank_scores(trials, study.direction))
 
+    @property
+    def learner_steps(self) -> int:
+        """The warm-start steps per refit of this sampler's MetaLearner."""
+        steps = self._learner_params.get("warm_start_steps")
+        return int(steps) if steps is not None else int(MetaLearner().warm_start_steps)
+
     def encode_trials(
         self, study: Study, encoder: SpaceEncoder, trials: list[FrozenTrial]
     ) -> FloatArray:
@@ -182,13 +188,15 @@ class BayesianBanditSampler(BaseSampler):
         y: FloatArray,
         *,
         region: Region | None = None,
+        fit_steps: int | None = None,
     ) -> FloatArray:
         """One Thompson-sampling step on observations ``(X, y)``, optionally inside ``region``.
 
         The hook :class:`~smarttune.samplers.HybridSampler` calls in its refinement phase: the
         surrogate of ``study`` and ``encoder``'s space is refitted (warm-started) on ``X`` (unit
         cube rows) and ``y`` (scores, higher is better), and the maximiser of one posterior draw
-        among candidates bred from the ``n_elites`` best rows is returned.
+        among candidates bred from the ``n_elites`` best rows is returned. ``fit_steps``
+        overrides the learner's warm-start steps for this refit.
         """
         with self._lock:
             learner = self._cached_learner(study, encoder)
@@ -201,6 +209,7 @@ class BayesianBanditSampler(BaseSampler):
                 learner=learner,
                 n_candidates=self.n_candidates,
                 region=region,
+                fit_steps=fit_steps,
             )
 
     def _cached_learner(self, study: Study, encoder: SpaceEncoder) -> MetaLearner:

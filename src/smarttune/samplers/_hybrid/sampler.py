@@ -60,6 +60,10 @@ class PriorObservations:
 #: The MetaLearner's settings in the refinement phase: 150 warm-start steps per trial fit the
 #: ensemble closer than the learner's default 50 (measured with benchmarks/hybrid_ablation.py).
 LEARNER_DEFAULTS: dict[str, Any] = {"warm_start_steps": 150}
+#: Beyond this many observations the warm-start steps shrink in proportion (to at least
+#: ``_MIN_FIT_STEPS``), so that a suggestion's cost stays flat as the study grows.
+_FULL_FIT_OBSERVATIONS = 300
+_MIN_FIT_STEPS = 50
 
 _CONSTRAINTS: dict[str, list[Constraint | None]] = {
     "population_size": [Interval(int, 2, None)],
@@ -320,8 +324,17 @@ class HybridSampler(BaseSampler):
         if self.prior is not None and len(self.prior.params) > 0:
             X = np.vstack([X, encoder.encode_many(list(self.prior.params))])
             y = np.concatenate([y, copula_scores(np.asarray(self.prior.scores, dtype=float))])
-        unit = self._bandit.propose_unit(study, encoder, X, y, region=region)
+        unit = self._bandit.propose_unit(
+            study, encoder, X, y, region=region, fit_steps=self._fit_steps(len(X))
+        )
         return encoder.decode(unit)
+
+    def _fit_steps(self, n_observations: int) -> int | None:
+        """Warm-start steps for ``n_observations``: the learner's own up to 300, then fewer."""
+        if n_observations <= _FULL_FIT_OBSERVATIONS:
+            return None
+        steps = self._bandit.learner_steps * _FULL_FIT_OBSERVATIONS // n_observations
+        return max(_MIN_FIT_STEPS, steps)
 
     def _warm_config(self, trial: FrozenTrial) -> dict[str, Any] | None:
         return self.warm_start[trial.number] if trial.number < len(self.warm_start) else None
