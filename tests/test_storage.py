@@ -6,7 +6,7 @@ import optuna
 import pytest
 
 from smarttune.exceptions import StorageError
-from smarttune.storage import DEFAULT_CLI_STORAGE, describe_storage, open_storage
+from smarttune.storage import DEFAULT_CLI_STORAGE, open_storage
 
 
 def test_none_and_instances_pass_through() -> None:
@@ -53,11 +53,8 @@ def test_journal_in_missing_directory(tmp_path: Path) -> None:
         open_storage(f"journal:{tmp_path / 'missing' / 'j.log'}")
 
 
-def test_describe_and_default() -> None:
+def test_the_cli_default_is_an_embedded_sqlite_file() -> None:
     assert DEFAULT_CLI_STORAGE == "sqlite:///smarttune.db"
-    assert describe_storage(None) == "in-memory storage"
-    assert describe_storage("sqlite:///x.db") == "sqlite:///x.db"
-    assert describe_storage(optuna.storages.InMemoryStorage()) == "InMemoryStorage"
 
 
 def test_missing_driver_names_the_extra() -> None:

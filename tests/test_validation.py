@@ -7,7 +7,6 @@ from smarttune._validation import (
     Interval,
     IsCallable,
     Options,
-    satisfies,
     validate_parameter,
     validate_params,
 )
@@ -78,9 +77,3 @@ def test_none_is_allowed_only_when_declared() -> None:
 def test_invalid_parameter_error_is_both_ours_and_a_value_error() -> None:
     assert issubclass(InvalidParameterError, SmartTuneError)
     assert issubclass(InvalidParameterError, ValueError)
-
-
-def test_satisfies() -> None:
-    assert satisfies(None, [None])
-    assert satisfies(3, [Interval(int, 1, 5)])
-    assert not satisfies(7, [Interval(int, 1, 5)])

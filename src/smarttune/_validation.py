@@ -27,7 +27,6 @@ __all__ = [
     "Interval",
     "IsCallable",
     "Options",
-    "satisfies",
     "validate_parameter",
     "validate_params",
 ]
@@ -182,6 +181,19 @@ def validate_params(
     for name, value in params.items():
         if name in constraints:
             validate_parameter(name, value, constraints[name], owner=owner)
+
+
+def _format_bound(bound: float) -> str:
+    return str(int(bound)) if float(bound).is_integer() and abs(bound) < 1e15 else repr(bound)
+
+
+def _type_name(t: type) -> str:
+    if t is type(None):
+        return "None"
+    module = t.__module__
+    if module == "builtins":
+        return f"an instance of '{t.__qualname__}'"
+    return f"an instance of '{module.split('._')[0]}.{t.__qualname__}'"
 
 
 def _format_bound(bound: float) -> str:

@@ -19,7 +19,7 @@ from smarttune.exceptions import MissingDependencyError, StorageError
 if TYPE_CHECKING:
     import optuna
 
-__all__ = ["DEFAULT_CLI_STORAGE", "describe_storage", "open_storage"]
+__all__ = ["DEFAULT_CLI_STORAGE", "open_storage"]
 
 #: The storage the CLI uses when ``--storage`` is not given.
 DEFAULT_CLI_STORAGE = "sqlite:///smarttune.db"
@@ -77,15 +77,6 @@ def open_storage(
         raise StorageError(f"Cannot open the storage {storage!r}: {_first_line(exc)}") from exc
     _OPENED[url] = opened
     return opened
-
-
-def describe_storage(storage: str | optuna.storages.BaseStorage | None) -> str:
-    """Return a short human description of a storage argument, for messages."""
-    if storage is None:
-        return "in-memory storage"
-    if isinstance(storage, str):
-        return storage
-    return type(storage).__name__
 
 
 def _open_journal(path: str) -> optuna.storages.BaseStorage:
