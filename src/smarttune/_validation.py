@@ -194,24 +194,3 @@ def _type_name(t: type) -> str:
     if module == "builtins":
         return f"an instance of '{t.__qualname__}'"
     return f"an instance of '{module.split('._')[0]}.{t.__qualname__}'"
-
-
-def _format_bound(bound: float) -> str:
-    return str(int(bound)) if float(bound).is_integer() and abs(bound) < 1e15 else repr(bound)
-
-
-def _type_name(t: type) -> str:
-    if t is type(None):
-        return "None"
-    module = t.__module__
-    if module == "builtins":
-        return f"an instance of '{t.__qualname__}'"
-    return f"an instance of '{module.split('._')[0]}.{t.__qualname__}'"
-
-
-def satisfies(value: Any, constraints: Sequence[Constraint | None]) -> bool:
-    """Return whether ``value`` meets at least one of ``constraints``."""
-    return any(
-        (c is None and value is None) or (c is not None and c.is_satisfied_by(value))
-        for c in constraints
-    )
