@@ -6,17 +6,24 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from optuna.study import StudyDirection
+from optuna.trial import TrialState
 from scipy.stats import norm, rankdata
 
 from smarttune.exceptions import MultiObjectiveError
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
+    from optuna.distributions import BaseDistribution
     from optuna.study import Study
     from optuna.trial import FrozenTrial
 
-__all__ = ["check_single_objective", "copula_scores", "rank_scores"]
+__all__ = [
+    "check_single_objective",
+    "completed_trials_covering",
+    "copula_scores",
+    "rank_scores",
+]
 
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 
@@ -29,6 +36,14 @@ def check_single_objective(study: Study, sampler_name: str) -> None:
             f"'{study.study_name}' has {len(study.directions)} objectives. Use "
             "optuna.samplers.NSGAIISampler for multi-objective optimization."
         )
+
+
+def completed_trials_covering(
+    study: Study, search_space: Mapping[str, BaseDistribution]
+) -> list[FrozenTrial]:
+    """The completed trials with a value and every parameter of ``search_space``."""
+    trials = study._get_trials(deepcopy=False, states=(TrialState.COMPLETE,), use_cache=True)
+    return [t for t in trials if t.value is not None and search_space.keys() <= t.params.keys()]
 
 
 def rank_scores(trials: Sequence[FrozenTrial], direction: StudyDirection) -> FloatArray:

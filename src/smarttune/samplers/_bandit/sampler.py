@@ -9,12 +9,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from optuna.samplers import BaseSampler, RandomSampler
 from optuna.search_space import IntersectionSearchSpace
-from optuna.trial import TrialState
 
 from smarttune._validation import Constraint, InstanceOf, Interval, validate_params
 from smarttune.exceptions import InvalidParameterError
 from smarttune.samplers._bandit._propose import Region, propose, select_elites, sobol_points
-from smarttune.samplers._common import check_single_objective, rank_scores
+from smarttune.samplers._common import (
+    check_single_objective,
+    completed_trials_covering,
+    rank_scores,
+)
 from smarttune.space import SpaceEncoder
 from smarttune.surrogates import MetaLearner
 
@@ -136,10 +139,7 @@ class BayesianBanditSampler(BaseSampler):
         if not search_space:
             return {}
         encoder = SpaceEncoder(search_space)
-        trials = study._get_trials(deepcopy=False, states=(TrialState.COMPLETE,), use_cache=True)
-        trials = [
-            t for t in trials if t.value is not None and search_space.keys() <= t.params.keys()
-        ]
+        trials = completed_trials_covering(study, search_space)
         with self._lock:
             if len(trials) < self.n_startup_trials:
                 start = np.random.default_rng(self._sobol_seed)

@@ -14,7 +14,12 @@ from optuna.trial import TrialState
 from smarttune._validation import Constraint, InstanceOf, Interval, validate_params
 from smarttune.exceptions import InvalidParameterError
 from smarttune.samplers._bandit import BayesianBanditSampler
-from smarttune.samplers._common import check_single_objective, copula_scores, rank_scores
+from smarttune.samplers._common import (
+    check_single_objective,
+    completed_trials_covering,
+    copula_scores,
+    rank_scores,
+)
 from smarttune.samplers._genetic import GeneticSampler
 from smarttune.samplers._hybrid._region import trust_region
 from smarttune.samplers._hybrid._switch import SwitchDecision, decide_switch
@@ -196,6 +201,7 @@ class HybridSampler(BaseSampler):
         )
         self._lock = threading.RLock()
         self._decided: dict[tuple[int, int], tuple[int, SwitchDecision]] = {}
+        self._prior_cache: dict[tuple[Any, ...], tuple[FloatArray, FloatArray]] = {}
 
     # ----------------------------------------------------------------- Optuna's hooks
 
@@ -300,13 +306,7 @@ class HybridSampler(BaseSampler):
         self, study: Study, search_space: dict[str, BaseDistribution]
     ) -> dict[str, Any] | None:
         """The bandit step inside the trust region; None when too few trials completed."""
-        trials = [
-            t
-            for t in study._get_trials(
-                deepcopy=False, states=(TrialState.COMPLETE,), use_cache=True
-            )
-            if t.value is not None and search_space.keys() <= t.params.keys()
-        ]
+        trials = completed_trials_covering(study, search_space)
         if len(trials) < 2:
             return None
         encoder = SpaceEncoder(search_space)
@@ -321,13 +321,25 @@ class HybridSampler(BaseSampler):
             min_width=self.region_min_width,
             is_categorical=encoder.is_categorical,
         )
-        if self.prior is not None and len(self.prior.params) > 0:
-            X = np.vstack([X, encoder.encode_many(list(self.prior.params))])
-            y = np.concatenate([y, copula_scores(np.asarray(self.prior.scores, dtype=float))])
+        prior = self._encoded_prior(encoder)
+        if prior is not None:
+            X, y = np.vstack([X, prior[0]]), np.concatenate([y, prior[1]])
         unit = self._bandit.propose_unit(
             study, encoder, X, y, region=region, fit_steps=self._fit_steps(len(X))
         )
         return encoder.decode(unit)
+
+    def _encoded_prior(self, encoder: SpaceEncoder) -> tuple[FloatArray, FloatArray] | None:
+        """The prior's unit-cube rows and copula scores in ``encoder``'s space (cached)."""
+        if self.prior is None or len(self.prior.params) == 0:
+            return None
+        key = tuple(encoder.search_space.items())
+        with self._lock:
+            if key not in self._prior_cache:
+                rows = encoder.encode_many(list(self.prior.params))
+                scores = copula_scores(np.asarray(self.prior.scores, dtype=float))
+                self._prior_cache = {key: (rows, scores)}  # one space at a time
+            return self._prior_cache[key]
 
     def _fit_steps(self, n_observations: int) -> int | None:
         """Warm-start steps for ``n_observations``: the learner's own up to 300, then fewer."""
