@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import math
+import pickle
+import tempfile
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from smarttune._validation import (
     Constraint,
@@ -14,7 +16,14 @@ from smarttune._validation import (
     Options,
     validate_params,
 )
-from smarttune.exceptions import InvalidParameterError, TrialValueError
+from smarttune.exceptions import InvalidParameterError
+from smarttune.execution import (
+    FAIL_REASON_KEY,
+    Executor,
+    LocalExecutor,
+    guard_objective,
+    open_shared_storage,
+)
 from smarttune.progress import StudyProgress
 from smarttune.pruners import resolve_pruner
 from smarttune.samplers import resolve_sampler
@@ -23,10 +32,10 @@ from smarttune.storage import open_storage
 if TYPE_CHECKING:
     import optuna
 
-__all__ = ["FAIL_REASON_KEY", "tune"]
+__all__ = ["FAIL_REASON_KEY", "create_or_load_study", "guard_objective", "tune"]
 
-#: Trial system attribute holding why a trial failed (the exception, or the non-finite value).
-FAIL_REASON_KEY = "smarttune:fail_reason"
+#: Executor names ``tune()`` accepts besides an :class:`~smarttune.execution.Executor`.
+EXECUTOR_NAMES = ("local", "threads", "ray")
 
 _TUNE_CONSTRAINTS: dict[str, list[Constraint | None]] = {
     "objective": [IsCallable()],
@@ -37,6 +46,7 @@ _TUNE_CONSTRAINTS: dict[str, list[Constraint | None]] = {
     "n_jobs": [Interval(int, 1, None), Options((-1,))],
     "seed": [Interval(int, 0, 2**32 - 1), None],
     "progress": [InstanceOf(bool)],
+    "executor": [Options(EXECUTOR_NAMES), InstanceOf(Executor), None],
 }
 
 
@@ -53,6 +63,7 @@ def tune(
     n_jobs: int = 1,
     seed: int | None = None,
     progress: bool = True,
+    executor: str | Executor | None = None,
 ) -> optuna.Study:
     """Optimize ``objective`` and return the Optuna study holding every trial.
 
@@ -75,9 +86,19 @@ def tune(
             storage instance.
         study_name: The study's name in ``storage``; None lets Optuna generate one.
         direction: ``"maximize"`` or ``"minimize"``; must match a resumed study's direction.
-        n_jobs: Parallel trials in this process (threads, as in Optuna); -1 for one per CPU.
+        n_jobs: Parallel trials; -1 for one per CPU. Above 1 they run in separate processes
+            (a :class:`~smarttune.execution.LocalExecutor`) when the objective can be pickled
+            and the storage is a URL or None; otherwise, or with ``executor="threads"``, in
+            threads of this process as in Optuna.
         seed: Seeds a sampler built from its name; serial runs with a seed are reproducible.
         progress: Show a live progress bar on standard error.
+        executor: None (serial, or processes when ``n_jobs`` > 1), ``"local"`` (``n_jobs``
+            processes), ``"threads"`` (``n_jobs`` threads in this process, as in Optuna),
+            ``"ray"`` (a :class:`~smarttune.execution.RayExecutor` on ``RAY_ADDRESS``) or an
+            :class:`~smarttune.execution.Executor`. Processes and Ray need a storage URL that
+            every worker can open (None: a temporary journal file whose trials are copied into
+            the returned in-memory study) and a picklable objective (a module-level function
+            or an :class:`~smarttune.execution.ObjectiveSpec`).
 
     Returns:
         The :class:`optuna.Study`.
@@ -98,10 +119,26 @@ def tune(
             "n_jobs": n_jobs,
             "seed": seed,
             "progress": progress,
+            "executor": executor,
         },
         _TUNE_CONSTRAINTS,
         owner="tune()",
     )
+    chosen = _choose_executor(executor, n_jobs, objective, storage)
+    if chosen is not None:
+        return _tune_with_executor(
+            chosen,
+            objective,
+            n_trials=n_trials,
+            timeout=timeout,
+            sampler=sampler,
+            pruner=pruner,
+            storage=storage,
+            study_name=study_name,
+            direction=direction,
+            seed=seed,
+            progress=progress,
+        )
     study = create_or_load_study(
         storage=storage,
         study_name=study_name,
@@ -137,8 +174,9 @@ def create_or_load_study(
     """
     import optuna
 
+    shared = isinstance(storage, str) and storage.startswith(("redis://", "grpc://"))
     study = optuna.create_study(
-        storage=open_storage(storage),
+        storage=open_shared_storage(storage) if shared else open_storage(storage),  # type: ignore[arg-type]
         sampler=sampler,
         pruner=pruner,
         study_name=study_name,
@@ -154,42 +192,104 @@ def create_or_load_study(
     return study
 
 
-def guard_objective(
+def _choose_executor(
+    executor: str | Executor | None,
+    n_jobs: int,
     objective: Callable[[optuna.Trial], float],
-) -> Callable[[optuna.Trial], float]:
-    """Wrap ``objective`` so that a failure is recorded on its trial before Optuna fails it.
+    storage: object,
+) -> Executor | None:
+    """The executor to run with, or None for this process (serial, or Optuna's threads)."""
+    if isinstance(executor, Executor):
+        return executor
+    if executor == "ray":
+        from smarttune.execution.ray import RayExecutor
 
-    The wrapper stores the reason under :data:`FAIL_REASON_KEY` and re-raises; a NaN or infinite
-    return value becomes a :class:`TrialValueError`. ``optuna.TrialPruned`` and
-    ``KeyboardInterrupt`` pass through untouched.
+        return RayExecutor()
+    if executor == "local":
+        return LocalExecutor(n_jobs=n_jobs)
+    if executor is None and n_jobs != 1 and _can_ship(objective, storage):
+        return LocalExecutor(n_jobs=n_jobs)
+    return None
+
+
+def _can_ship(objective: Callable[[optuna.Trial], float], storage: object) -> bool:
+    """Whether worker processes can receive the objective and open the storage.
+
+    A closure, a lambda or a storage object keeps ``n_jobs`` in threads, as in Optuna.
+    """
+    if storage is not None and not isinstance(storage, str):
+        return False
+    try:
+        pickle.dumps(objective)
+    except (pickle.PicklingError, AttributeError, TypeError):
+        return False
+    return True
+
+
+def _tune_with_executor(
+    executor: Executor,
+    objective: Callable[[optuna.Trial], float],
+    *,
+    storage: str | optuna.storages.BaseStorage | None,
+    study_name: str | None,
+    direction: str,
+    progress: bool,
+    n_trials: int | None,
+    **run_options: object,
+) -> optuna.Study:
+    """Run ``executor`` on a storage URL.
+
+    None runs on a temporary journal file and returns the trials in an in-memory study.
     """
     import optuna
 
-    def guarded(trial: optuna.Trial) -> float:
-        try:
-            value = objective(trial)
-            number = _as_float(value)
-            if not math.isfinite(number):
-                raise TrialValueError(f"The objective returned {number!r}, not a finite number.")
-        except optuna.TrialPruned:
-            raise
-        except Exception as exc:
-            _record_fail_reason(trial, f"{type(exc).__name__}: {exc}")
-            raise
-        return number
-
-    return guarded
-
-
-def _as_float(value: Any) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError) as exc:
-        raise TrialValueError(
-            f"The objective must return a number; it returned {value!r}."
-        ) from exc
+    if storage is not None and not isinstance(storage, str):
+        raise InvalidParameterError(
+            "The 'storage' parameter of tune() must be a URL when trials run in other "
+            f"processes, so that each can open it. Got {type(storage).__name__} instead."
+        )
+    if storage is not None:
+        return _run_executor(executor, objective, storage, study_name, direction, progress,
+                             n_trials, run_options)  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="smarttune-") as folder:
+        url = f"journal:{Path(folder) / 'study.log'}"
+        study = _run_executor(executor, objective, url, study_name, direction, progress,
+                              n_trials, run_options)  # fmt: skip
+        memory = optuna.storages.InMemoryStorage()
+        optuna.copy_study(
+            from_study_name=study.study_name,
+            from_storage=study._storage,
+            to_storage=memory,
+        )
+        return optuna.load_study(study_name=study.study_name, storage=memory)
 
 
-def _record_fail_reason(trial: optuna.Trial, reason: str) -> None:
-    # Trial.set_system_attr is deprecated in Optuna; the storage call is the supported path.
-    trial.storage.set_trial_system_attr(trial._trial_id, FAIL_REASON_KEY, reason[:2000])
+def _run_executor(
+    executor: Executor,
+    objective: Callable[[optuna.Trial], float],
+    storage: str,
+    study_name: str | None,
+    direction: str,
+    progress: bool,
+    n_trials: int | None,
+    run_options: dict[str, object],
+) -> optuna.Study:
+    from smarttune.pruners import resolve_pruner as _resolve_pruner
+
+    sampler = run_options["sampler"]
+    study = create_or_load_study(
+        storage=storage,
+        study_name=study_name,
+        direction=direction,
+        sampler=resolve_sampler(sampler, seed=run_options["seed"]),  # type: ignore[arg-type]
+        pruner=_resolve_pruner(run_options["pruner"]),  # type: ignore[arg-type]
+    )
+    with StudyProgress(n_trials, enabled=progress) as bar:
+        return executor.run(
+            storage=storage,
+            study_name=study.study_name,
+            objective=objective,
+            n_trials=n_trials,
+            callbacks=[bar.callback],
+            **run_options,  # type: ignore[arg-type]
+        )

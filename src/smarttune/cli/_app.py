@@ -6,10 +6,17 @@ import click
 
 from smarttune import __version__
 from smarttune.cli._best import best_command
+from smarttune.cli._compare import compare_command
 from smarttune.cli._demo import demo_command
+from smarttune.cli._init import init_command
+from smarttune.cli._meta import meta_command
+from smarttune.cli._pbt import pbt_command
+from smarttune.cli._recommend import recommend_command
+from smarttune.cli._report import report_command
 from smarttune.cli._studies import studies_command
 from smarttune.cli._tasks import tasks_command
 from smarttune.cli._tune import tune_command
+from smarttune.cli._worker import worker_command
 
 __all__ = ["app"]
 
@@ -27,5 +34,19 @@ def app() -> None:
     """
 
 
-for _command in (tune_command, studies_command, best_command, tasks_command, demo_command):
+_COMMANDS = (
+    tune_command,
+    pbt_command,
+    studies_command,
+    best_command,
+    tasks_command,
+    demo_command,
+    recommend_command,
+    meta_command,
+    compare_command,
+    report_command,
+    worker_command,
+    init_command,
+)
+for _command in _COMMANDS:
     app.add_command(_command)

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from smarttune._api import tune
 from smarttune._validation import Constraint, Interval, Options, validate_parameter
+from smarttune.cli._config import apply_space, config_option
+from smarttune.cli._execution import build_executor
 from smarttune.cli._options import quiet_optuna_logs, storage_option
+from smarttune.cli._recommend import learn_from
+from smarttune.execution import ObjectiveSpec
 from smarttune.objectives import load_objective
 from smarttune.pruners import PRUNER_NAMES
 from smarttune.samplers import SAMPLER_NAMES
@@ -17,7 +23,7 @@ _DEFAULT_TRIALS_WITHOUT_TIMEOUT = 20
 
 
 @click.command("tune")
-@click.argument("objective")
+@click.argument("objective", required=False)
 @click.option("--trials", type=int, help="Trials to add (20 when --timeout is not given).")
 @click.option("--timeout", type=float, help="Seconds after which no new trial starts.")
 @click.option(
@@ -28,7 +34,22 @@ _DEFAULT_TRIALS_WITHOUT_TIMEOUT = 20
 )
 @storage_option
 @click.option("--study", "study_name", help="Study name (default: the task or function name).")
-@click.option("--jobs", type=int, default=1, show_default=True, help="Parallel trials.")
+@click.option(
+    "--jobs", type=int, default=1, show_default=True, help="Parallel trials (worker processes)."
+)
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="Where trials run: local processes (--jobs), or Ray tasks on --ray-address.",
+)
+@click.option("--ray-address", help="The Ray cluster for --executor ray (default: RAY_ADDRESS).")
+@click.option(
+    "--batch-size",
+    type=int,
+    help="Deterministic parallel mode: with --seed, propose as a serial run would.",
+)
 @click.option("--seed", type=int, help="Seed for the sampler (reproducible serial runs).")
 @click.option(
     "--direction",
@@ -41,6 +62,12 @@ _DEFAULT_TRIALS_WITHOUT_TIMEOUT = 20
     help="Where neural-network tasks train (default: auto, the GPU when present).",
 )
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option(
+    "--learn",
+    is_flag=True,
+    help="Add the finished study to your knowledge base (SMARTTUNE_KNOWLEDGE or the cache).",
+)
+@config_option
 def tune_command(
     objective: str,
     trials: int | None,
@@ -54,19 +81,25 @@ def tune_command(
     direction: str | None,
     device: str | None,
     quiet: bool,
+    learn: bool = False,
+    executor: str = "local",
+    ray_address: str | None = None,
+    batch_size: int | None = None,
+    space: dict[str, Any] | None = None,
 ) -> None:
     """Tune OBJECTIVE, resuming the study of the same name if the storage has one.
 
     OBJECTIVE is a built-in task (see `smarttune tasks`), package.module:function or
-    path/to/file.py:function.
+    path/to/file.py:function; with --config FILE it may come from the file instead.
     """
     _validate_options(trials=trials, timeout=timeout, jobs=jobs, seed=seed, direction=direction)
     quiet_optuna_logs()
-    loaded = load_objective(objective, seed=seed, device=device)
+    loaded = apply_space(load_objective(objective, seed=seed, device=device), space)
     if trials is None and timeout is None:
         trials = _DEFAULT_TRIALS_WITHOUT_TIMEOUT
+    chosen = build_executor(executor, jobs=jobs, ray_address=ray_address, batch_size=batch_size)
     study = tune(
-        loaded.function,
+        loaded.function if chosen is None else ObjectiveSpec(objective, seed=seed, device=device),
         n_trials=trials,
         timeout=timeout,
         sampler=sampler,
@@ -75,10 +108,13 @@ def tune_command(
         study_name=study_name or loaded.name,
         direction=direction or loaded.direction or "maximize",
         n_jobs=jobs,
+        executor=chosen,
         seed=seed,
         progress=not quiet,
     )
     _print_summary(study, storage)
+    if learn:
+        learn_from(study, loaded)
 
 
 def _validate_options(

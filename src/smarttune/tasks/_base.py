@@ -13,10 +13,21 @@ model, a search space and a score.
 * ``fidelity`` (a fraction in (0, 1], 1 = the full budget) scales the training budget: epochs
   for neural tasks, training rows for scikit-learn tasks; multi-fidelity schedulers lower it.
 * ``seed`` makes splits and training deterministic.
+
+Checkpoints (population-based training, :mod:`smarttune.pbt`), for tasks that set
+``supports_checkpoints``: ``suggest(trial)`` suggests a configuration without training;
+``init_state(params, seed=)`` starts a training run; ``train_steps(state, n)`` trains ``n``
+steps (epochs) and returns the validation score; ``save_checkpoint(state, path)`` writes the
+run to one file; ``load_checkpoint(path, params, seed=)`` resumes a saved run **with**
+``params``, which may differ from the saved run's in the parameters matching
+``mutable_params`` (fnmatch patterns): the weights and optimizer statistics come from the file,
+every hyperparameter from ``params`` (Ray Tune issue #28196 is a scheduler that got this
+wrong); ``test_metrics(state)`` scores the run on the test split.
 """
 
 from __future__ import annotations
 
+import os
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -74,6 +85,39 @@ class Task(ABC):
     def meta_features(self) -> dict[str, float]:
         """Describe the task's data (rows, features, classes, …) for meta-learning."""
         return {}
+
+    # ----------------------------------------------------------------- checkpoints (PBT)
+
+    #: Whether the checkpoint methods below are implemented.
+    supports_checkpoints: ClassVar[bool] = False
+    #: fnmatch patterns of the parameters that may change when a run resumes from a checkpoint.
+    mutable_params: ClassVar[tuple[str, ...]] = ()
+
+    def suggest(self, trial: optuna.Trial) -> dict[str, Any]:
+        """Suggest one configuration without training (checkpointing tasks)."""
+        raise NotImplementedError(f"{type(self).__name__} does not support checkpoints.")
+
+    def init_state(self, params: dict[str, Any], *, seed: int) -> Any:
+        """Start a training run of ``params``, seeded by ``seed``."""
+        raise NotImplementedError(f"{type(self).__name__} does not support checkpoints.")
+
+    def train_steps(self, state: Any, n_steps: int) -> float:
+        """Train the run ``state`` for ``n_steps`` more steps; return the validation score."""
+        raise NotImplementedError(f"{type(self).__name__} does not support checkpoints.")
+
+    def save_checkpoint(self, state: Any, path: str | os.PathLike[str]) -> None:
+        """Write the run ``state`` (weights, optimizer statistics, step) to the file ``path``."""
+        raise NotImplementedError(f"{type(self).__name__} does not support checkpoints.")
+
+    def load_checkpoint(
+        self, path: str | os.PathLike[str], params: dict[str, Any], *, seed: int
+    ) -> Any:
+        """Resume the run saved at ``path`` with the hyperparameters of ``params``."""
+        raise NotImplementedError(f"{type(self).__name__} does not support checkpoints.")
+
+    def test_metrics(self, state: Any) -> dict[str, float]:
+        """Score the run ``state`` on the test split: ``test_*`` metrics by name."""
+        raise NotImplementedError(f"{type(self).__name__} does not support checkpoints.")
 
     def __call__(self, trial: optuna.Trial) -> float:
         return self.objective(trial)

@@ -100,7 +100,9 @@ def test_early_stopping_triggers_on_a_flat_loss() -> None:
         stopper=stopper,
     )  # fmt: skip
     assert len(history) == 4  # first check at 3 epochs, second flat check at 4
-    assert len({r["train_loss"] for r in history}) == 1
+    losses = [r["train_loss"] for r in history]
+    # Flat up to float rounding: each epoch sums the same batch losses in a new shuffled order.
+    assert max(losses) - min(losses) <= 1e-6 * abs(losses[0])
 
 
 def test_regression_metrics_are_in_original_units() -> None:

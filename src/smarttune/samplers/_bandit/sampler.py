@@ -13,11 +13,8 @@ from optuna.search_space import IntersectionSearchSpace
 from smarttune._validation import Constraint, InstanceOf, Interval, validate_params
 from smarttune.exceptions import InvalidParameterError
 from smarttune.samplers._bandit._propose import Region, propose, select_elites, sobol_points
-from smarttune.samplers._common import (
-    check_single_objective,
-    completed_trials_covering,
-    rank_scores,
-)
+from smarttune.samplers._common import check_single_objective
+from smarttune.samplers._fidelity import FIDELITY_KEY, default_min_observations, observations
 from smarttune.space import SpaceEncoder
 from smarttune.surrogates import MetaLearner
 
@@ -58,9 +55,14 @@ class BayesianBanditSampler(BaseSampler):
     * Only the intersection search space of the completed trials is modelled (single-value
       distributions are left out); other parameters, such as conditional ones, come from a
       seeded :class:`~optuna.samplers.RandomSampler` through :meth:`sample_independent`.
-    * Only COMPLETE trials are used. Failed trials carry no value; pruned trials are ignored
-      because their last intermediate value was measured at a lower fidelity and would bias the
-      model towards configurations that were stopped early.
+    * Multi-fidelity (BOHB's rule, Falkner et al., ICML 2018; see
+      :mod:`smarttune.samplers._fidelity`): the surrogate is fitted on COMPLETE trials when at
+      least ``max(n_startup_trials, dimension + 1)`` of them exist, else on the highest
+      intermediate step (of COMPLETE and PRUNED trials) that has that many observations, so
+      that with Optuna's successive-halving or Hyperband pruners the pruned trials still teach
+      it; values at one step are compared only with each other. The step used is recorded in
+      the trial system attr ``smarttune.fidelity:step`` (-1: final values). Failed trials
+      carry no value and are ignored.
     * Objective values become scores to maximise (minimised objectives are negated), then are
       replaced by normal quantiles of their ranks (a Gaussian-copula transform, Salinas et al.,
       ICML 2020), so that neither the objective's scale nor its outliers matter.
@@ -139,13 +141,16 @@ class BayesianBanditSampler(BaseSampler):
         if not search_space:
             return {}
         encoder = SpaceEncoder(search_space)
-        trials = completed_trials_covering(study, search_space)
+        needed = max(self.n_startup_trials, default_min_observations(encoder.dim))
+        seen = observations(study, search_space, min_observations=needed)
         with self._lock:
-            if len(trials) < self.n_startup_trials:
+            if len(seen) < self.n_startup_trials:
                 start = np.random.default_rng(self._sobol_seed)
                 unit = sobol_points(encoder.dim, 1, start, skip=trial.number)[0]
             else:
-                unit = self._propose(study, encoder, trials)
+                study._storage.set_trial_system_attr(trial._trial_id, FIDELITY_KEY, seen.step)
+                X = self.encode_trials(study, encoder, seen.trials)
+                unit = self.propose_unit(study, encoder, X, seen.scores(study.direction))
         return encoder.decode(unit)
 
     def sample_independent(
@@ -158,13 +163,6 @@ class BayesianBanditSampler(BaseSampler):
         """Sample a parameter outside the relative search space uniformly at random."""
         check_single_objective(study, "BayesianBanditSampler")
         return self._random_sampler.sample_independent(study, trial, param_name, param_distribution)
-
-    def _propose(
-        self, study: Study, encoder: SpaceEncoder, trials: list[FrozenTrial]
-    ) -> FloatArray:
-        """Fit the (cached) surrogate to ``trials`` and return the Thompson-sampling proposal."""
-        X = self.encode_trials(study, encoder, trials)
-        return self.propose_unit(study, encoder, X, rank_scores(trials, study.direction))
 
     @property
     def learner_steps(self) -> int:

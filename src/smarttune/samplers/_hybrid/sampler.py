@@ -13,13 +13,13 @@ from optuna.trial import TrialState
 
 from smarttune._validation import Constraint, InstanceOf, Interval, validate_params
 from smarttune.exceptions import InvalidParameterError
+from smarttune.knowledge import TaskKnowledge
 from smarttune.samplers._bandit import BayesianBanditSampler
 from smarttune.samplers._common import (
     check_single_objective,
-    completed_trials_covering,
     copula_scores,
-    rank_scores,
 )
+from smarttune.samplers._fidelity import default_min_observations, observations
 from smarttune.samplers._genetic import GeneticSampler
 from smarttune.samplers._hybrid._region import trust_region
 from smarttune.samplers._hybrid._switch import SwitchDecision, decide_switch
@@ -84,6 +84,7 @@ _CONSTRAINTS: dict[str, list[Constraint | None]] = {
     "n_elites": [Interval(int, 1, None)],
     "warm_start": [InstanceOf(list, tuple), None],
     "prior": [InstanceOf(PriorObservations), None],
+    "knowledge": [InstanceOf(TaskKnowledge), None],
     "genetic_params": [InstanceOf(Mapping), None],
     "learner_params": [InstanceOf(Mapping), None],
     "seed": [Interval(int, 0, 2**32 - 1), None],
@@ -115,12 +116,18 @@ class HybridSampler(BaseSampler):
     **Knowledge-base hooks.** ``warm_start`` configurations are evaluated first (trial ``i``
     takes configuration ``i``; they join generation 0, so good ones become parents); ``prior``
     observations from earlier studies join the surrogate's training data in phase 2, their
-    scores rank-transformed on their own.
+    scores rank-transformed on their own. ``knowledge=kb.transfer(task)`` fills both from a
+    :class:`~smarttune.knowledge.KnowledgeBase`: its recommendations go first, and the
+    meta-model's predictions on past configurations become the prior.
 
     Parameters outside the intersection search space (conditional or dynamic ones) are inherited
     from genetic parents in both phases. Each trial records its phase in :data:`PHASE_KEY`.
-    Failed and pruned trials count as unfit in the genetic phase and are ignored by the
-    surrogate. Single-objective studies only.
+    Failed and pruned trials count as unfit in the genetic phase. The surrogate follows BOHB's
+    multi-fidelity rule (Falkner et al., ICML 2018; :mod:`smarttune.samplers._fidelity`): it is
+    fitted on COMPLETE trials once ``dimension + 1`` of them exist, before that on the highest
+    intermediate step with that many observations of COMPLETE and PRUNED trials, so it learns
+    from what Optuna's successive-halving and Hyperband pruners stopped. Single-objective
+    studies only.
 
     Args:
         population_size: Trials per generation of the genetic phase.
@@ -138,6 +145,10 @@ class HybridSampler(BaseSampler):
         n_elites: Best trials the candidates are bred from.
         warm_start: Configurations to evaluate first.
         prior: Scored configurations from earlier studies.
+        knowledge: A knowledge base's transfer for this task
+            (:meth:`smarttune.knowledge.KnowledgeBase.transfer`): its recommended
+            configurations are evaluated first (before ``warm_start``), and its predicted
+            scores become the ``prior`` when none is given.
         genetic_params: Further keyword arguments of the :class:`GeneticSampler`.
         learner_params: Keyword arguments of the :class:`~smarttune.surrogates.MetaLearner`,
             over :data:`LEARNER_DEFAULTS`.
@@ -163,6 +174,7 @@ class HybridSampler(BaseSampler):
         n_elites: int = 5,
         warm_start: Sequence[Mapping[str, Any]] | None = None,
         prior: PriorObservations | None = None,
+        knowledge: TaskKnowledge | None = None,
         genetic_params: Mapping[str, Any] | None = None,
         learner_params: Mapping[str, Any] | None = None,
         seed: int | None = None,
@@ -189,6 +201,11 @@ class HybridSampler(BaseSampler):
         self.n_elites = n_elites
         self.warm_start = [dict(c) for c in warm_start or ()]
         self.prior = prior
+        self.knowledge = knowledge
+        if knowledge is not None:  # the knowledge base's recommendations go first
+            self.warm_start = [*(dict(c) for c in knowledge.warm_start), *self.warm_start]
+            if prior is None and knowledge.prior_params:
+                self.prior = PriorObservations(knowledge.prior_params, knowledge.prior_scores)
         self.seed = seed
         genetic = {"tournament_size": min(3, population_size), **dict(genetic_params or {})}
         self._genetic = GeneticSampler(population_size=population_size, seed=seed, **genetic)
@@ -306,12 +323,14 @@ class HybridSampler(BaseSampler):
         self, study: Study, search_space: dict[str, BaseDistribution]
     ) -> dict[str, Any] | None:
         """The bandit step inside the trust region; None when too few trials completed."""
-        trials = completed_trials_covering(study, search_space)
+        encoder = SpaceEncoder(search_space)
+        needed = default_min_observations(encoder.dim)  # BOHB's rule: see samplers/_fidelity.py
+        seen = observations(study, search_space, min_observations=needed)
+        trials = seen.trials
         if len(trials) < 2:
             return None
-        encoder = SpaceEncoder(search_space)
         X = self._bandit.encode_trials(study, encoder, trials)
-        y = rank_scores(trials, study.direction)
+        y = seen.scores(study.direction)
         region = trust_region(
             X,
             y,

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from smarttune.datasets._dataset import StrPath
     from smarttune.pruners import GradientEarlyStopping
+    from smarttune.tasks.torch._checkpoint import RunState
     from smarttune.tasks.torch._training import Trainer
 
 __all__ = ["OPTIMIZERS", "TorchTask"]
@@ -169,6 +170,44 @@ class TorchTask(Task):
         for _ in range(self.final_epochs or self.epochs):
             trainer.train_epoch(splits.train_val, self.batch_size(params))
         metrics = trainer.evaluate(splits.test)
+        return {f"test_{_TEST_NAMES.get(key, key)}": value for key, value in metrics.items()}
+
+    # ----------------------------------------------------------------- checkpoints (PBT)
+
+    supports_checkpoints = True
+    mutable_params = ("learning_rate", "weight_decay", "dropout*", "batch_size")
+
+    def init_state(self, params: dict[str, Any], *, seed: int) -> RunState:
+        """A fresh run of ``params`` on the first fold, weights and shuffling seeded by ``seed``."""
+        from smarttune.tasks.torch._checkpoint import RunState
+
+        seed_everything(seed)
+        return RunState(self._trainer(params, seed), dict(params))
+
+    def train_steps(self, state: RunState, n_steps: int) -> float:
+        """Train ``n_steps`` epochs on the first fold; return the validation score."""
+        train, val = self._splits.folds[0]
+        for _ in range(n_steps):
+            state.trainer.train_epoch(train, self.batch_size(state.params))
+        return state.trainer.evaluate(val)[self.score.removeprefix("val_")]
+
+    def save_checkpoint(self, state: RunState, path: str | os.PathLike[str]) -> None:
+        """Write weights, optimizer statistics and epoch (see :mod:`._checkpoint`)."""
+        from smarttune.tasks.torch._checkpoint import save_run
+
+        save_run(state, path)
+
+    def load_checkpoint(
+        self, path: str | os.PathLike[str], params: dict[str, Any], *, seed: int
+    ) -> RunState:
+        """Resume the run at ``path`` with ``params``' hyperparameters; reshuffle by ``seed``."""
+        from smarttune.tasks.torch._checkpoint import load_run
+
+        return load_run(self.init_state(params, seed=seed), path)
+
+    def test_metrics(self, state: RunState) -> dict[str, float]:
+        """The run's ``test_*`` metrics on the test split."""
+        metrics = state.trainer.evaluate(self._splits.test)
         return {f"test_{_TEST_NAMES.get(key, key)}": value for key, value in metrics.items()}
 
     def meta_features(self) -> dict[str, float]:

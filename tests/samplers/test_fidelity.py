@@ -1,0 +1,149 @@
+"""BOHB's rule (fit on the highest fidelity with enough observations) and the samplers using it."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import optuna
+import pytest
+from optuna.distributions import BaseDistribution, FloatDistribution
+from optuna.study import StudyDirection
+from optuna.trial import TrialState, create_trial
+
+from smarttune.samplers import BayesianBanditSampler, HybridSampler
+from smarttune.samplers._fidelity import (
+    FIDELITY_FULL,
+    FIDELITY_KEY,
+    default_min_observations,
+    observations,
+)
+
+SPACE: dict[str, BaseDistribution] = {"x": FloatDistribution(0.0, 1.0)}
+FAST = {"epochs": 20, "warm_start_steps": 10, "n_members": 3}
+
+
+def add(study: optuna.Study, x: float, curve: list[float], *, complete: bool) -> None:
+    study.add_trial(
+        create_trial(
+            params={"x": x},
+            distributions=SPACE,
+            intermediate_values=dict(enumerate(curve, start=1)),
+            value=curve[-1] if complete else None,
+            state=TrialState.COMPLETE if complete else TrialState.PRUNED,
+        )
+    )
+
+
+def test_enough_completed_trials_are_the_full_fidelity() -> None:
+    study = optuna.create_study()
+    for i in range(3):
+        add(study, i / 10, [5.0, 4.0 - i], complete=True)
+    add(study, 0.9, [0.1], complete=False)
+    seen = observations(study, SPACE, min_observations=3)
+    assert seen.step == FIDELITY_FULL and seen.values == [4.0, 3.0, 2.0]
+
+
+def test_too_few_completed_trials_fall_back_to_the_highest_step_with_enough() -> None:
+    study = optuna.create_study(direction="maximize")
+    add(study, 0.1, [0.1, 0.2, 0.3, 0.4], complete=True)
+    for i in range(4):  # pruned after 1 step
+        add(study, 0.2 + i / 10, [0.05 * i], complete=False)
+    add(study, 0.7, [0.3, 0.5], complete=False)  # pruned after 2 steps
+    add(study, 0.8, [0.2, 0.1], complete=False)
+    # Step 2: the complete trial and the two pruned at step 2 -> 3 observations.
+    seen = observations(study, SPACE, min_observations=3)
+    assert seen.step == 2
+    assert [t.params["x"] for t in seen.trials] == [0.1, 0.7, 0.8]
+    assert seen.values == [0.2, 0.5, 0.1]
+    # Step 1 has all seven trials.
+    assert observations(study, SPACE, min_observations=4).step == 1
+    # No step has eight: the single completed trial is all there is.
+    fallback = observations(study, SPACE, min_observations=8)
+    assert fallback.step == FIDELITY_FULL and len(fallback) == 1
+
+
+def test_a_completed_trial_that_stopped_early_counts_at_later_steps() -> None:
+    study = optuna.create_study()
+    add(study, 0.1, [3.0, 2.0], complete=True)  # early stopping after 2 steps
+    add(study, 0.2, [4.0, 3.0, 2.5], complete=False)
+    add(study, 0.3, [4.0, 3.5, 3.0], complete=False)
+    seen = observations(study, SPACE, min_observations=3)
+    assert seen.step == 3 and seen.values == [2.0, 2.5, 3.0]
+
+
+def test_scores_are_higher_for_better_values_in_either_direction() -> None:
+    study = optuna.create_study(direction="minimize")
+    for x, value in ((0.1, 3.0), (0.2, 1.0), (0.3, 2.0)):
+        add(study, x, [value], complete=True)
+    seen = observations(study, SPACE, min_observations=1)
+    assert np.argmax(seen.scores(StudyDirection.MINIMIZE)) == 1
+    assert np.argmax(seen.scores(StudyDirection.MAXIMIZE)) == 0
+
+
+def test_non_finite_values_are_not_observations_and_bohb_min_is_dim_plus_one() -> None:
+    study = optuna.create_study()
+    add(study, 0.1, [math.inf], complete=False)
+    add(study, 0.2, [1.0], complete=False)
+    assert len(observations(study, SPACE, min_observations=1)) == 1
+    assert default_min_observations(4) == 5
+
+
+def curve_objective(trial: optuna.Trial) -> float:
+    """A learning curve whose final level is best at x = 0.7 (maximised), 9 steps."""
+    x = trial.suggest_float("x", 0.0, 1.0)
+    y = trial.suggest_float("y", 0.0, 1.0)
+    level = 1.0 - (x - 0.7) ** 2 - (y - 0.3) ** 2
+    value = 0.0
+    for step in range(1, 10):
+        value = level * (1.0 - math.exp(-step / 2.0))
+        trial.report(value, step)
+        if trial.should_prune():
+            raise optuna.TrialPruned()
+    return value
+
+
+def test_bandit_with_successive_halving_fits_on_pruned_trials() -> None:
+    sampler = BayesianBanditSampler(
+        n_startup_trials=4, n_candidates=64, learner_params=FAST, seed=0
+    )
+    pruner = optuna.pruners.SuccessiveHalvingPruner(min_resource=1, reduction_factor=3)
+    study = optuna.create_study(direction="maximize", sampler=sampler, pruner=pruner)
+    study.optimize(curve_objective, n_trials=20)
+    states = [t.state for t in study.trials]
+    assert states.count(TrialState.PRUNED) >= 5
+    steps = [t.system_attrs.get(FIDELITY_KEY) for t in study.trials]
+    # While fewer than 4 trials had completed, the surrogate was fitted on intermediate steps.
+    assert any(s is not None and s != FIDELITY_FULL for s in steps)
+    completed_before = [
+        sum(u.state == TrialState.COMPLETE for u in study.trials[: t.number])
+        for t in study.trials
+        if t.system_attrs.get(FIDELITY_KEY) not in (None, FIDELITY_FULL)
+    ]
+    assert all(n < 4 for n in completed_before)
+
+
+def test_hybrid_with_hyperband_feeds_pruned_trials_to_its_surrogate(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sampler = HybridSampler(
+        population_size=4, min_generations=1, max_generations=1, n_candidates=64,
+        learner_params=FAST, seed=0,
+    )  # fmt: skip
+    fitted: list[tuple[int, int]] = []
+    original = sampler._bandit.propose_unit
+
+    def spy(study: optuna.Study, encoder: Any, X: Any, y: Any, **kwargs: Any) -> Any:
+        done = sum(t.state == TrialState.COMPLETE for t in study.get_trials(deepcopy=False))
+        fitted.append((len(X), done))
+        return original(study, encoder, X, y, **kwargs)
+
+    monkeypatch.setattr(sampler._bandit, "propose_unit", spy)
+    pruner = optuna.pruners.HyperbandPruner(min_resource=1, max_resource=9, reduction_factor=3)
+    study = optuna.create_study(direction="maximize", sampler=sampler, pruner=pruner)
+    study.optimize(curve_objective, n_trials=30)
+    assert fitted, "the refinement phase never ran"
+    # Some refits saw more observations than there were completed trials: pruned ones joined.
+    assert any(rows > done for rows, done in fitted)
+    assert study.best_value > 0.8
