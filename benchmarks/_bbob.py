@@ -30,6 +30,8 @@ from typing import Any
 
 import numpy as np
 
+from smarttune.benchmark._timing import Clock, TimedTrial
+
 FIELDS = (
     "sampler",
     "suite",
@@ -165,39 +167,6 @@ def regret(best_value: float, f_opt: float) -> float:
 # --- running a cell --------------------------------------------------------------------------
 
 
-class _Clock:
-    """Accumulates the time spent inside ``with clock:`` blocks."""
-
-    def __init__(self) -> None:
-        self.total = 0.0
-        self._start = 0.0
-
-    def __enter__(self) -> None:
-        self._start = time.perf_counter()
-
-    def __exit__(self, *exc: object) -> None:
-        self.total += time.perf_counter() - self._start
-
-
-class _TimedTrial:
-    """Forwards to an ``optuna.Trial``; the time of each ``suggest_*`` call goes to a clock."""
-
-    def __init__(self, trial: Any, clock: _Clock) -> None:
-        self._trial = trial
-        self._clock = clock
-
-    def __getattr__(self, name: str) -> Any:
-        attribute = getattr(self._trial, name)
-        if not name.startswith("suggest_"):
-            return attribute
-
-        def timed(*args: Any, **kwargs: Any) -> Any:
-            with self._clock:
-                return attribute(*args, **kwargs)
-
-        return timed
-
-
 def _bbob_objective(problem: Any) -> Callable[[Any], float]:
     bounds = list(zip(problem.lower_bounds, problem.upper_bounds, strict=True))
 
@@ -208,14 +177,14 @@ def _bbob_objective(problem: Any) -> Callable[[Any], float]:
     return objective
 
 
-def _one_trial(study: Any, objective: Callable[[Any], float], clock: _Clock) -> None:
+def _one_trial(study: Any, objective: Callable[[Any], float], clock: Clock) -> None:
     import optuna
     from optuna.trial import TrialState
 
     with clock:
         trial = study.ask()
     try:
-        value = objective(_TimedTrial(trial, clock))
+        value = objective(TimedTrial(trial, clock))
     except optuna.TrialPruned:
         state = TrialState.PRUNED
     except Exception:  # a failing configuration is a result (FAIL), as in smarttune.tune()
@@ -236,7 +205,7 @@ def _optimize(cell: Cell, objective: Callable[[Any], float], direction: str) -> 
     sampler = resolve_sampler(cell.sampler, seed=cell.seed)
     pruner = optuna.pruners.NopPruner()  # compare samplers on whole trials
     study = optuna.create_study(sampler=sampler, pruner=pruner, direction=direction)
-    clock, start, rows = _Clock(), time.perf_counter(), []
+    clock, start, rows = Clock(), time.perf_counter(), []
     for n_trials in range(1, max(cell.budgets) + 1):
         _one_trial(study, objective, clock)
         if n_trials in cell.budgets:

@@ -11,9 +11,10 @@ from pathlib import Path
 import optuna
 import pytest
 
+from smarttune.benchmark import final_cells
 from smarttune.exceptions import InvalidParameterError
 from smarttune.report import write_comparison_report, write_study_report
-from smarttune.report._comparison_data import comparison_data, final_cells, mean_curves
+from smarttune.report._comparison_data import comparison_data, mean_curves
 from smarttune.report._html import Section, render_page, script_json
 from smarttune.report._param_figures import parallel_fallback_figure, slice_figure
 from smarttune.report._param_sections import Axis, Slice

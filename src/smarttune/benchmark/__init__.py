@@ -30,6 +30,7 @@ from smarttune.benchmark._stats import (
     score_matrix,
     time_to_target,
 )
+from smarttune.benchmark._summary import final_cells, statistics, summary_rows
 
 __all__ = [
     "CellResult",
@@ -40,6 +41,7 @@ __all__ = [
     "ParamRecord",
     "bayesmark_scores",
     "critical_difference",
+    "final_cells",
     "friedman_test",
     "holm_correction",
     "load_results",
@@ -49,5 +51,7 @@ __all__ = [
     "parameter_importance",
     "run_comparison",
     "score_matrix",
+    "statistics",
+    "summary_rows",
     "time_to_target",
 ]

@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from smarttune.benchmark._timing import Clock, TimedTrial
+
 if TYPE_CHECKING:
     import optuna
 
@@ -81,37 +83,6 @@ class SearchLog:
         return min(done, key=lambda e: sign * e.value)
 
 
-class _Clock:
-    def __init__(self) -> None:
-        self.total = 0.0
-        self._start = 0.0
-
-    def __enter__(self) -> None:
-        self._start = time.perf_counter()
-
-    def __exit__(self, *exc: object) -> None:
-        self.total += time.perf_counter() - self._start
-
-
-class _TimedTrial:
-    """Forwards to an ``optuna.Trial``; each ``suggest_*`` call is timed on a clock."""
-
-    def __init__(self, trial: Any, clock: _Clock) -> None:
-        self._trial = trial
-        self._clock = clock
-
-    def __getattr__(self, name: str) -> Any:
-        attribute = getattr(self._trial, name)
-        if not name.startswith("suggest_"):
-            return attribute
-
-        def timed(*args: Any, **kwargs: Any) -> Any:
-            with self._clock:
-                return attribute(*args, **kwargs)
-
-        return timed
-
-
 def run_search(
     task: ResolvedTask,
     *,
@@ -130,7 +101,7 @@ def run_search(
         sampler=sampler,
         pruner=pruner or optuna.pruners.NopPruner(),
     )
-    log, clock = SearchLog(task.direction), _Clock()
+    log, clock = SearchLog(task.direction), Clock()
     limit = max_evaluations if max_evaluations is not None else MAX_EVALUATIONS
     start = time.perf_counter()
     stopped = False
@@ -149,7 +120,7 @@ def _one_batch(
     task: ResolvedTask,
     proposer: Proposer | None,
     n: int,
-    clock: _Clock,
+    clock: Clock,
     log: SearchLog,
     start: float,
 ) -> bool:
@@ -191,7 +162,7 @@ def _one_batch(
 
 
 def _evaluate(
-    task: ResolvedTask, trial: optuna.Trial, proposal: Proposal | None, clock: _Clock
+    task: ResolvedTask, trial: optuna.Trial, proposal: Proposal | None, clock: Clock
 ) -> tuple[str, float]:
     import optuna
 
@@ -199,7 +170,7 @@ def _evaluate(
     if proposal is not None and proposal.fidelity < 1.0 and task.at_fidelity is not None:
         objective = task.at_fidelity(proposal.fidelity).objective
     try:
-        value = float(objective(_TimedTrial(trial, clock)))  # type: ignore[arg-type]
+        value = float(objective(TimedTrial(trial, clock)))  # type: ignore[arg-type]
     except optuna.TrialPruned:
         return "PRUNED", math.nan
     except Exception:  # a failing configuration is a result, as in smarttune.tune()

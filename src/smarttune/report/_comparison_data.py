@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from smarttune.benchmark import CellResult, ComparisonResults, CurvePoint
 
-__all__ = ["ComparisonData", "MeanCurve", "comparison_data", "final_cells", "mean_curves"]
+__all__ = ["ComparisonData", "MeanCurve", "comparison_data", "mean_curves"]
 
 _TEXT_COLUMNS = frozenset({"method", "task"})
 
@@ -56,22 +56,6 @@ class ComparisonData:
     final: list[CellResult]
     statistics: dict[str, Any]
     summary: list[dict[str, Any]]
-
-
-def final_cells(cells: Sequence[CellResult]) -> list[CellResult]:
-    """Each search's final cell, as the harness's statistics use.
-
-    Per method, task and seed: the largest budget of the first budget kind present (trials
-    before seconds).
-    """
-    kinds = {c.budget_kind for c in cells}
-    kind = "trials" if "trials" in kinds else "seconds"
-    largest: dict[tuple[str, str, int], CellResult] = {}
-    for cell in cells:
-        key = (cell.method, cell.task, cell.seed)
-        if cell.budget_kind == kind and (key not in largest or cell.budget > largest[key].budget):
-            largest[key] = cell
-    return sorted(largest.values(), key=lambda c: (c.task, c.method, c.seed))
 
 
 def _runs(
@@ -159,7 +143,7 @@ def comparison_data(directory: str | Path) -> ComparisonData:
     Raises:
         InvalidParameterError: If ``directory`` is not a comparison directory.
     """
-    from smarttune.benchmark import load_results
+    from smarttune.benchmark import final_cells, load_results
 
     root = Path(directory)
     results = load_results(root)
@@ -168,7 +152,7 @@ def comparison_data(directory: str | Path) -> ComparisonData:
         document: dict[str, Any] = json.loads(statistics_file.read_text(encoding="utf-8"))
         summary = _read_summary(summary_file)
     else:
-        from smarttune.benchmark._summary import statistics, summary_rows
+        from smarttune.benchmark import statistics, summary_rows
 
         document, summary = statistics(results), summary_rows(results.cells)
     return ComparisonData(str(root), results, final_cells(results.cells), document, summary)

@@ -118,7 +118,7 @@ def cd_diagram_data(
     a maximal run of methods (sorted by rank) whose ranks differ by less than the critical
     difference (J. Demšar, JMLR 7, 2006).
     """
-    from smarttune.benchmark._summary import final_cells
+    from smarttune.benchmark import final_cells
 
     final = [c for c in final_cells(results.cells) if c.status == "ok"]
     tasks = {c.task for c in final}
