@@ -22,7 +22,7 @@ $(VENV)/.installed-demo: $(BIN)/python pyproject.toml
 
 $(VENV)/.installed-test: $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet "$(TORCH_SPEC)"
-	$(BIN)/python -m pip install --quiet -e ".[test,torch,bench,plot]"
+	$(BIN)/python -m pip install --quiet -e ".[test,torch,bench,plot,compare]"
 	touch $@ $(VENV)/.installed-demo
 
 ## demo: install, then run the main job (quick profile, bundled MNIST subset) into ./smarttune.db

@@ -74,7 +74,7 @@ def test_killing_the_process_then_rerunning_finishes_only_the_missing_cells(tmp_
         "--tasks",
         f"{OBJECTIVES}:mixed",
         "--methods",
-        "random,tpe,hyperopt",
+        "random,tpe,sobol",
         "--trials",
         "40",
         "--seeds",
@@ -87,6 +87,7 @@ def test_killing_the_process_then_rerunning_finishes_only_the_missing_cells(tmp_
     cells = out / "cells"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(list(cells.glob("*.json"))) < 2:
+        assert process.poll() is None, "compare ended before it could be killed"
         time.sleep(0.05)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()

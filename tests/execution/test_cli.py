@@ -29,14 +29,23 @@ def tune_args(url: str, trials: int, *extra: str) -> list[str]:
     ]  # fmt: skip
 
 
-def kill_driver_group_when(process: subprocess.Popen[bytes], log: Path, evaluations: int) -> None:
+def kill_driver_group_when(
+    process: subprocess.Popen[bytes], log: Path, evaluations: int, url: str
+) -> None:
+    """Kill the driver's process group once ``evaluations`` are logged and a trial is running
+    (on a loaded machine a poll can fall between two trials of both workers)."""
     deadline = time.monotonic() + 120
-    while len(logged(log)) < evaluations:
+    while len(logged(log)) < evaluations or not _running(url):
         assert process.poll() is None, "the driver ended before it could be killed"
         assert time.monotonic() < deadline
-        time.sleep(0.1)
+        time.sleep(0.05)
     os.killpg(process.pid, signal.SIGKILL)  # the driver and its worker processes
     process.wait()
+
+
+def _running(url: str) -> bool:
+    study = optuna.load_study(study_name="s", storage=open_storage(url))
+    return bool(study.get_trials(deepcopy=False, states=(State.RUNNING,)))
 
 
 def test_driver_killed_with_its_workers_resumes_and_retries_their_trials(
@@ -47,7 +56,7 @@ def test_driver_killed_with_its_workers_resumes_and_retries_their_trials(
     env = {**os.environ, "SMARTTUNE_TEST_SLEEP": "0.5"}
     command = [sys.executable, "-m", "smarttune", *tune_args(url, 12, "--jobs", "2")]
     driver = subprocess.Popen(command, env=env, start_new_session=True)
-    kill_driver_group_when(driver, fault_env, 3)
+    kill_driver_group_when(driver, fault_env, 3, url)
     study = optuna.load_study(study_name="s", storage=open_storage(url))
     done_before = sum(t.state == State.COMPLETE for t in study.trials)
     running = [t.number for t in study.trials if t.state == State.RUNNING]
