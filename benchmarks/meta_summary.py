@@ -12,6 +12,7 @@ from collections import defaultdict
 from typing import Any
 
 import numpy as np
+from meta_lodo import first_reaching
 
 GRID_FAMILIES = ("dt", "rf", "svm")
 
@@ -47,15 +48,6 @@ def quality_table(rows: list[dict[str, Any]]) -> str:
         name = f"**{family}**" if family == "all" else family
         lines.append(f"| {name} | {len(groups[(family, methods[0])])} | {' | '.join(cells)} |")
     return "\n".join(lines)
-
-
-def first_reaching(values: list[float], target: float) -> int | None:
-    best = -math.inf
-    for i, v in enumerate(values, 1):
-        best = max(best, v)
-        if best >= target - 1e-12:
-            return i
-    return None
 
 
 def grid_table(tasks: list[dict[str, Any]]) -> str:
