@@ -217,3 +217,19 @@ def test_children_decode_to_valid_typed_values() -> None:
                 assert dist._contains(dist.to_internal_repr(params[key]))
             assert isinstance(params["lr"], float) and isinstance(params["units"], int)
             assert (params["depth"] - 1) % 2 == 0
+
+
+def test_sobol_point_works_with_scipy_before_1_15(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SciPy 1.10-1.14's engines take ``seed=`` and reject ``rng=`` (pyproject allows 1.10)."""
+    real_sobol = ops.qmc.Sobol
+    calls: list[dict[str, object]] = []
+
+    class OldSobol:
+        def __new__(cls, d: int, *, scramble: bool = True, seed: object = None) -> object:
+            calls.append({"d": d, "seed": seed})
+            return real_sobol(d, scramble=scramble, rng=seed)
+
+    expected = ops.sobol_point(3, 7, seed=4)
+    monkeypatch.setattr(ops.qmc, "Sobol", OldSobol)
+    assert np.array_equal(ops.sobol_point(3, 7, seed=4), expected)
+    assert len(calls) == 1 and isinstance(calls[0]["seed"], np.random.Generator)

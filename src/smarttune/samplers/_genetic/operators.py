@@ -14,6 +14,8 @@ References:
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 from typing import Any, Literal
 
@@ -279,8 +281,18 @@ def sobol_point(dim: int, index: int, seed: int) -> FloatArray:
     """
     if dim == 0:
         return np.empty(0)
-    engine = qmc.Sobol(dim, scramble=True, rng=np.random.default_rng(seed))
+    engine = qmc.Sobol(dim, scramble=True, **{_rng_keyword(qmc.Sobol): np.random.default_rng(seed)})
     if index:
         engine.fast_forward(index)
     point: FloatArray = engine.random(1)[0]
     return point
+
+
+@functools.cache
+def _rng_keyword(engine: type) -> str:
+    """Return the name of ``engine``'s random-generator argument.
+
+    SciPy 1.15 renamed the QMC engines' ``seed`` argument to ``rng``; ``pyproject.toml`` allows
+    SciPy 1.10, whose engines take ``seed`` (a ``Generator`` is accepted under either name).
+    """
+    return "rng" if "rng" in inspect.signature(engine).parameters else "seed"
