@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from smarttune.benchmark._timing import Clock, TimedTrial
+from smarttune.compare._timing import Clock, TimedTrial
 
 FIELDS = (
     "sampler",

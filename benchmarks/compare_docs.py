@@ -37,9 +37,9 @@ from pathlib import Path
 
 import numpy as np
 
-from smarttune.benchmark import load_results
-from smarttune.benchmark._bayesmark import bayesmark_scores
-from smarttune.benchmark._summary import final_cells, summary_rows
+from smarttune.compare import load_results
+from smarttune.compare._bayesmark import bayesmark_scores
+from smarttune.compare._summary import final_cells, summary_rows
 
 REFERENCE = "hybrid"
 

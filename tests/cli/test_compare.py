@@ -13,7 +13,7 @@ import pytest
 
 from smarttune.cli import main
 
-OBJECTIVES = Path(__file__).parents[1] / "benchmark" / "objectives.py"
+OBJECTIVES = Path(__file__).parents[1] / "compare" / "objectives.py"
 
 
 def test_compare_writes_tables_plots_and_a_summary(

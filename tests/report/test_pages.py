@@ -11,7 +11,7 @@ from pathlib import Path
 import optuna
 import pytest
 
-from smarttune.benchmark import final_cells
+from smarttune.compare import final_cells
 from smarttune.exceptions import InvalidParameterError
 from smarttune.report import write_comparison_report, write_study_report
 from smarttune.report._comparison_data import comparison_data, mean_curves

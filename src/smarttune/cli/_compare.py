@@ -60,7 +60,7 @@ def _available(method: Any) -> bool:
 
 
 def _method_help() -> str:
-    from smarttune.benchmark._methods import METHODS
+    from smarttune.compare._methods import METHODS
 
     return ", ".join(METHODS)
 
@@ -118,8 +118,8 @@ def compare_command(
     that was stopped continues where it stopped. Writes results.csv/.json, curves.csv,
     params.csv, summary.csv, statistics.json and plots/*.png into OUT.
     """
-    from smarttune.benchmark._compare import run_comparison
-    from smarttune.benchmark._methods import METHODS
+    from smarttune.compare._compare import run_comparison
+    from smarttune.compare._methods import METHODS
 
     method_list = _split(methods)
     if methods.strip() == "all":  # every method whose package is installed

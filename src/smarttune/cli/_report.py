@@ -88,7 +88,7 @@ def _load(storage: str, name: str) -> Any:
 
 
 def _comparison(directory: Path, out: Path, fmt: str) -> list[Path]:
-    from smarttune.benchmark import load_results
+    from smarttune.compare import load_results
     from smarttune.report import write_comparison_report
 
     if not directory.is_dir():

@@ -1,6 +1,6 @@
 """Plain data for the comparison page, from a results directory (``smarttune compare --out``).
 
-:func:`comparison_data` reads the directory through :func:`smarttune.benchmark.load_results`,
+:func:`comparison_data` reads the directory through :func:`smarttune.compare.load_results`,
 takes ``statistics.json`` and ``summary.csv`` when the harness wrote them (a run cut short
 has only its cell files: then they are computed here with the harness's own functions), and
 aggregates the per-evaluation curves over seeds. No plotting library is imported.
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from smarttune.benchmark import CellResult, ComparisonResults, CurvePoint
+    from smarttune.compare import CellResult, ComparisonResults, CurvePoint
 
 __all__ = ["ComparisonData", "MeanCurve", "comparison_data", "mean_curves"]
 
@@ -143,7 +143,7 @@ def comparison_data(directory: str | Path) -> ComparisonData:
     Raises:
         InvalidParameterError: If ``directory`` is not a comparison directory.
     """
-    from smarttune.benchmark import final_cells, load_results
+    from smarttune.compare import final_cells, load_results
 
     root = Path(directory)
     results = load_results(root)
@@ -152,7 +152,7 @@ def comparison_data(directory: str | Path) -> ComparisonData:
         document: dict[str, Any] = json.loads(statistics_file.read_text(encoding="utf-8"))
         summary = _read_summary(summary_file)
     else:
-        from smarttune.benchmark import statistics, summary_rows
+        from smarttune.compare import statistics, summary_rows
 
         document, summary = statistics(results), summary_rows(results.cells)
     return ComparisonData(str(root), results, final_cells(results.cells), document, summary)

@@ -4,7 +4,7 @@ Best so far against evaluations and against seconds, mean ranks, the critical-di
 diagram, the score against each parameter, and a two-parameter interaction map.
 
 Each plot has a pure data step (``*_data``: plain lists and dicts from
-:class:`~smarttune.benchmark.ComparisonResults`, tested without matplotlib) and a thin
+:class:`~smarttune.compare.ComparisonResults`, tested without matplotlib) and a thin
 matplotlib rendering step; :func:`render_comparison_plots` writes them all.
 """
 
@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from smarttune._imports import optional_import
-from smarttune.benchmark import (
+from smarttune.compare import (
     ComparisonResults,
     CurvePoint,
     ParamRecord,
@@ -118,7 +118,7 @@ def cd_diagram_data(
     a maximal run of methods (sorted by rank) whose ranks differ by less than the critical
     difference (J. Demšar, JMLR 7, 2006).
     """
-    from smarttune.benchmark import final_cells
+    from smarttune.compare import final_cells
 
     final = [c for c in final_cells(results.cells) if c.status == "ok"]
     tasks = {c.task for c in final}

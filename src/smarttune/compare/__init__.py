@@ -8,17 +8,17 @@ statistics functions are pure numpy/scipy over those records.
 
 from __future__ import annotations
 
-from smarttune.benchmark._bayesmark import bayesmark_scores
-from smarttune.benchmark._compare import run_comparison
-from smarttune.benchmark._importance import parameter_importance
-from smarttune.benchmark._results import (
+from smarttune.compare._bayesmark import bayesmark_scores
+from smarttune.compare._compare import run_comparison
+from smarttune.compare._importance import parameter_importance
+from smarttune.compare._results import (
     CellResult,
     ComparisonResults,
     CurvePoint,
     ParamRecord,
     load_results,
 )
-from smarttune.benchmark._stats import (
+from smarttune.compare._stats import (
     FriedmanResult,
     PairwiseTest,
     critical_difference,
@@ -30,7 +30,7 @@ from smarttune.benchmark._stats import (
     score_matrix,
     time_to_target,
 )
-from smarttune.benchmark._summary import final_cells, statistics, summary_rows
+from smarttune.compare._summary import final_cells, statistics, summary_rows
 
 __all__ = [
     "CellResult",

@@ -24,7 +24,7 @@ from smarttune.exceptions import InvalidParameterError
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
 
-    from smarttune.benchmark._results import CellResult, CurvePoint
+    from smarttune.compare._results import CellResult, CurvePoint
 
 __all__ = [
     "FriedmanResult",

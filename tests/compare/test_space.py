@@ -6,7 +6,7 @@ import pytest
 from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 from tests_benchmark_objectives import mixed  # type: ignore[import-not-found]
 
-from smarttune.benchmark._space import clip_to, discover_space, grid_points
+from smarttune.compare._space import clip_to, discover_space, grid_points
 
 
 def test_discover_space_finds_the_conditional_parameter_of_each_branch() -> None:

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from smarttune.benchmark import CellResult, ComparisonResults, CurvePoint, ParamRecord
+from smarttune.compare import CellResult, ComparisonResults, CurvePoint, ParamRecord
 from smarttune.report._comparison_png import (
     cd_diagram_data,
     curve_bands,

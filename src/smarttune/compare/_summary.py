@@ -17,10 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from smarttune.benchmark._bayesmark import bayesmark_scores
-from smarttune.benchmark._importance import parameter_importance
-from smarttune.benchmark._results import CellResult, ComparisonResults, CurvePoint
-from smarttune.benchmark._stats import (
+from smarttune.compare._bayesmark import bayesmark_scores
+from smarttune.compare._importance import parameter_importance
+from smarttune.compare._results import CellResult, ComparisonResults, CurvePoint
+from smarttune.compare._stats import (
     critical_difference,
     friedman_test,
     mean_ranks,

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from smarttune.benchmark import load_results
-from smarttune.benchmark._compare import plan_cells, run_comparison
-from smarttune.benchmark._runner import cell_id
+from smarttune.compare import load_results
+from smarttune.compare._compare import plan_cells, run_comparison
+from smarttune.compare._runner import cell_id
 from smarttune.exceptions import InvalidParameterError, UnknownNameError
 
 from .conftest import OBJECTIVES

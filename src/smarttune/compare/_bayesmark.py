@@ -23,7 +23,7 @@ import numpy as np
 from smarttune.exceptions import InvalidParameterError
 
 if TYPE_CHECKING:
-    from smarttune.benchmark._results import CellResult, CurvePoint
+    from smarttune.compare._results import CellResult, CurvePoint
 
 __all__ = ["bayesmark_scores"]
 

@@ -2,7 +2,7 @@
 
 A method turns a :class:`MethodContext` (the task, the seed, the budget) into a
 :class:`Search`: an Optuna sampler (and pruner) that samples inside the study, or a peer's
-:class:`~smarttune.benchmark._engine.Proposer` whose configurations are enqueued. Peers are
+:class:`~smarttune.compare._engine.Proposer` whose configurations are enqueued. Peers are
 imported lazily, failing with an install hint (the ``compare`` extra).
 """
 
@@ -11,17 +11,16 @@ from __future__ import annotations
 import difflib
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from smarttune.compare._context import MethodContext
 from smarttune.exceptions import MissingDependencyError, UnknownNameError
 
 if TYPE_CHECKING:
     import optuna
 
-    from smarttune.benchmark._engine import Proposer
-    from smarttune.benchmark._space import Space
-    from smarttune.benchmark._tasks import ResolvedTask
+    from smarttune.compare._engine import Proposer
 
 __all__ = [
     "METHODS",
@@ -34,28 +33,6 @@ __all__ = [
 ]
 
 _ALL_KINDS = frozenset({"sklearn", "neural", "bbob", "user"})
-
-
-@dataclass
-class MethodContext:
-    """What a method may know before its first evaluation."""
-
-    task: ResolvedTask
-    seed: int
-    max_evaluations: int | None
-    batch: int
-    workdir: str
-    _space: Space | None = field(default=None, repr=False)
-
-    def space(self) -> Space:
-        """The task's search space (read once, see ``_space.discover_space``)."""
-        from smarttune.benchmark._space import discover_space
-
-        if self._space is None:
-            self._space = discover_space(
-                self.task.objective, suggest=self.task.suggest, seed=self.seed
-            )
-        return self._space
 
 
 @dataclass
@@ -111,7 +88,7 @@ def _registered(name: str) -> Callable[[MethodContext], Search]:
 def _grid(context: MethodContext) -> Search:
     import optuna
 
-    from smarttune.benchmark._space import grid_points
+    from smarttune.compare._space import grid_points
 
     grid = context.task.grid or grid_points(context.space(), context.max_evaluations or 100)
     return Search(optuna.samplers.GridSampler(grid, seed=context.seed))
@@ -126,12 +103,12 @@ def _hybrid_hyperband(context: MethodContext) -> Search:
 
 
 def _peer(factory: str) -> Callable[[MethodContext], Search]:
-    """A proposer built by ``smarttune.benchmark._peers.<factory>(context)``."""
+    """A proposer built by ``smarttune.compare._peers.<factory>(context)``."""
 
     def build(context: MethodContext) -> Search:
         import optuna
 
-        from smarttune.benchmark import _peers
+        from smarttune.compare import _peers
 
         proposer = getattr(_peers, factory)(context)
         return Search(optuna.samplers.RandomSampler(seed=context.seed), proposer=proposer)

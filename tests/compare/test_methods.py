@@ -4,7 +4,7 @@ import importlib.util
 
 import pytest
 
-from smarttune.benchmark._methods import METHODS, applies, get_method
+from smarttune.compare._methods import METHODS, applies, get_method
 from smarttune.exceptions import MissingDependencyError, UnknownNameError
 
 

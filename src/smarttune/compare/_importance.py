@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    from smarttune.benchmark._results import ParamRecord
+    from smarttune.compare._results import ParamRecord
 
 __all__ = ["parameter_importance"]
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from smarttune.benchmark._engine import Evaluation, SearchLog, run_search
-from smarttune.benchmark._results import (
+from smarttune.compare._engine import Evaluation, SearchLog, run_search
+from smarttune.compare._results import (
     CellResult,
     CurvePoint,
     ParamRecord,
@@ -85,8 +85,9 @@ def _quiet() -> None:
 
 def run_cell(spec: CellSpec, out: str) -> list[CellResult]:
     """Run one search and write one cell file per budget; return the cells' results."""
-    from smarttune.benchmark._methods import MethodContext, get_method
-    from smarttune.benchmark._tasks import resolve_task
+    from smarttune.compare._context import MethodContext
+    from smarttune.compare._methods import get_method
+    from smarttune.compare._tasks import resolve_task
 
     _quiet()
     try:

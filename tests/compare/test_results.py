@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from smarttune.benchmark import CellResult, CurvePoint, ParamRecord, load_results
-from smarttune.benchmark._results import read_cell, write_cell, write_tables
+from smarttune.compare import CellResult, CurvePoint, ParamRecord, load_results
+from smarttune.compare._results import read_cell, write_cell, write_tables
 from smarttune.exceptions import InvalidParameterError
 
 

@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from smarttune._imports import optional_import
-from smarttune.benchmark._engine import Proposal
-from smarttune.benchmark._space import clip_to, grid_points
+from smarttune.compare._engine import Proposal
+from smarttune.compare._space import clip_to, grid_points
 
 if TYPE_CHECKING:
-    from smarttune.benchmark._methods import MethodContext
-    from smarttune.benchmark._space import Space
+    from smarttune.compare._context import MethodContext
+    from smarttune.compare._space import Space
 
 __all__ = [
     "hyperopt",

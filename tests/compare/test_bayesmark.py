@@ -4,8 +4,8 @@ import math
 
 import pytest
 
-from smarttune.benchmark import CellResult
-from smarttune.benchmark._bayesmark import bayesmark_scores
+from smarttune.compare import CellResult
+from smarttune.compare._bayesmark import bayesmark_scores
 from smarttune.exceptions import InvalidParameterError
 
 

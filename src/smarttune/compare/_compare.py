@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from smarttune._validation import Interval, Options, validate_params
-from smarttune.benchmark._methods import applies, get_method
-from smarttune.benchmark._results import CellResult, ComparisonResults, write_tables
-from smarttune.benchmark._runner import CellSpec, pending, run_cell
-from smarttune.benchmark._tasks import task_kind
+from smarttune.compare._methods import applies, get_method
+from smarttune.compare._results import CellResult, ComparisonResults, write_tables
+from smarttune.compare._runner import CellSpec, pending, run_cell
+from smarttune.compare._tasks import task_kind
 from smarttune.exceptions import InvalidParameterError
 
 __all__ = ["plan_cells", "run_comparison"]
@@ -124,7 +124,7 @@ def run_comparison(
     todo = [spec for spec in specs if pending(spec, root)]
     _run(todo, root, jobs, callback)
     results = write_tables(root)
-    from smarttune.benchmark._summary import write_summary
+    from smarttune.compare._summary import write_summary
 
     write_summary(root, results)
     return results

@@ -7,10 +7,10 @@ import pytest
 from optuna.distributions import CategoricalDistribution
 from tests_benchmark_objectives import mixed  # type: ignore[import-not-found]
 
-from smarttune.benchmark._engine import run_search
-from smarttune.benchmark._methods import MethodContext, get_method
-from smarttune.benchmark._space import discover_space
-from smarttune.benchmark._tasks import ResolvedTask
+from smarttune.compare._engine import run_search
+from smarttune.compare._methods import MethodContext, get_method
+from smarttune.compare._space import discover_space
+from smarttune.compare._tasks import ResolvedTask
 
 PEERS = {
     "hyperopt": "hyperopt",

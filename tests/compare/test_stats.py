@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from smarttune.benchmark import (
+from smarttune.compare import (
     CellResult,
     CurvePoint,
     critical_difference,

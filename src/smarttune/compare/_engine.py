@@ -21,12 +21,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from smarttune.benchmark._timing import Clock, TimedTrial
+from smarttune.compare._timing import Clock, TimedTrial
 
 if TYPE_CHECKING:
     import optuna
 
-    from smarttune.benchmark._tasks import ResolvedTask
+    from smarttune.compare._tasks import ResolvedTask
 
 __all__ = ["Evaluation", "Proposal", "Proposer", "SearchLog", "run_search"]
 
