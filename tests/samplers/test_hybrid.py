@@ -154,20 +154,25 @@ def test_warm_start_configurations_are_evaluated_first() -> None:
 
 
 def test_prior_observations_steer_the_refinement() -> None:
+    """A prior that ranks the optimum first helps; the same points ranked wrongly do not."""
     optimum = {f"x{i}": 1.3 for i in range(5)}
     decoys = [{f"x{i}": float(v) for i in range(5)} for v in (-4.0, -3.0, 4.0)]
-    prior = PriorObservations(params=[optimum, *decoys], scores=[10.0, 0.0, 0.0, 0.0])
+    helpful = PriorObservations(params=[optimum, *decoys], scores=[10.0, 0.0, 0.0, 0.0])
+    harmful = PriorObservations(params=[optimum, *decoys], scores=[0.0, 10.0, 0.0, 0.0])
 
-    def hybrid(prior: PriorObservations | None) -> HybridSampler:
-        return HybridSampler(
-            population_size=4, min_generations=1, max_generations=1, prior=prior, seed=2
-        )
+    def refined_losses(prior: PriorObservations | None) -> list[float]:
+        losses: list[float] = []
+        for seed in (0, 1):
+            sampler = HybridSampler(
+                population_size=4, min_generations=1, max_generations=1, prior=prior, seed=seed
+            )
+            study = run(sampler, sphere, 24)
+            losses += [t.value for t in study.trials if t.system_attrs[PHASE_KEY] == "bandit"]
+        return losses
 
-    with_prior = run(hybrid(prior), sphere, 24)
-    without = run(hybrid(None), sphere, 24)
-    bandit_trials = [t for t in with_prior.trials if t.system_attrs[PHASE_KEY] == "bandit"]
-    assert bandit_trials
-    assert [t.params for t in with_prior.trials[4:]] != [t.params for t in without.trials[4:]]
+    with_help = np.median(refined_losses(helpful))
+    assert with_help < 0.75 * np.median(refined_losses(None))
+    assert with_help < 0.75 * np.median(refined_losses(harmful))
 
 
 def test_prior_needs_one_score_per_configuration() -> None:
