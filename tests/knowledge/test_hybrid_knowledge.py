@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import math
+import statistics
+
 import optuna
 import pytest
 
 from smarttune.exceptions import InvalidParameterError
 from smarttune.knowledge import KnowledgeBase, StudyRecord, TaskKnowledge
 from smarttune.samplers import HybridSampler
+from smarttune.samplers._hybrid import PHASE_KEY
 
 
 def objective(trial: optuna.Trial) -> float:
@@ -14,24 +18,39 @@ def objective(trial: optuna.Trial) -> float:
     return -abs(c - 10.0) + (0.5 if kernel == "rbf" else 0.0)
 
 
+def _hybrid_study(knowledge: TaskKnowledge, seed: int) -> optuna.Study:
+    sampler = HybridSampler(
+        knowledge=knowledge,
+        warm_start=[{"C": 1.0, "kernel": "linear"}],
+        population_size=4,
+        min_generations=1,
+        max_generations=1,
+        seed=seed,
+    )
+    study = optuna.create_study(direction="maximize", sampler=sampler)
+    study.optimize(objective, n_trials=8)
+    return study
+
+
 def test_recommended_configs_are_evaluated_first_then_the_prior_is_used(
     records: list[StudyRecord],
 ) -> None:
-    kb = KnowledgeBase(records=records)
-    knowledge = kb.transfer(records[4].meta_features, k=3, family="svm")
-    sampler = HybridSampler(
-        knowledge=knowledge, warm_start=[{"C": 1.0, "kernel": "linear"}], population_size=4, seed=0
-    )
-    assert sampler.prior is not None and len(sampler.prior.params) == len(knowledge.prior_params)
-    study = optuna.create_study(direction="maximize", sampler=sampler)
-    study.optimize(objective, n_trials=12)
-    first = [study.trials[i].params for i in range(4)]
-    for expected, got in zip(
-        [*knowledge.warm_start, {"C": 1.0, "kernel": "linear"}], first, strict=True
-    ):
-        assert got["kernel"] == expected["kernel"]
-        assert got["C"] == pytest.approx(expected["C"])
-    assert len(study.trials) == 12
+    """The past studies' optimum is log10(C) = 1 (as the objective's): the prior points there."""
+    knowledge = KnowledgeBase(records=records).transfer(records[4].meta_features, k=3, family="svm")
+    warm_only = TaskKnowledge(list(knowledge.warm_start))  # the same warm start, no past studies
+    informed, uninformed = [], []
+    for seed in (0, 1):
+        study = _hybrid_study(knowledge, seed)
+        expected_first = [*knowledge.warm_start, {"C": 1.0, "kernel": "linear"}]
+        for expected, got in zip(expected_first, study.trials[:4], strict=True):
+            assert got.params["kernel"] == expected["kernel"]
+            assert got.params["C"] == pytest.approx(expected["C"])
+        refined = [t for t in study.trials if t.system_attrs[PHASE_KEY] == "bandit"]
+        assert [t.number for t in refined] == [4, 5, 6, 7]
+        informed += [abs(math.log10(t.params["C"]) - 1.0) for t in refined]
+        other = _hybrid_study(warm_only, seed).trials[4:]
+        uninformed += [abs(math.log10(t.params["C"]) - 1.0) for t in other]
+    assert statistics.median(informed) < 0.5 * statistics.median(uninformed)
 
 
 def test_knowledge_must_be_a_task_knowledge(records: list[StudyRecord]) -> None:
