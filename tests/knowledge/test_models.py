@@ -44,12 +44,18 @@ def test_meta_models_transfer_to_an_unseen_dataset(records, record_factory, fact
     assert spearman(predicted, held.scores) > 0.6
 
 
-def test_leave_one_dataset_out_tst_beats_the_baseline_here(records: list[StudyRecord]) -> None:
+def test_leave_one_dataset_out_tst_beats_the_baseline_on_r2_and_ties_on_ranks(
+    records: list[StudyRecord],
+) -> None:
+    """As in docs/benchmarks.md: the MLP extrapolates on the outermost held-out dataset."""
     tst = leave_one_dataset_out(records, TwoStageTransfer, reuse=True)
     mlp = leave_one_dataset_out(records, MLPBaseline)
-    assert [f.dataset for f in tst] == [r.dataset for r in records]
-    assert np.mean([f.spearman for f in tst]) > 0.5
-    assert np.isfinite([f.r2 for f in mlp]).all()
+    assert [f.dataset for f in tst] == [f.dataset for f in mlp] == [r.dataset for r in records]
+    tst_r2, mlp_r2 = np.mean([f.r2 for f in tst]), np.mean([f.r2 for f in mlp])
+    assert tst_r2 > mlp_r2 + 0.1
+    assert min(f.r2 for f in tst) > min(f.r2 for f in mlp)
+    tst_rank, mlp_rank = np.mean([f.spearman for f in tst]), np.mean([f.spearman for f in mlp])
+    assert tst_rank > 0.5 and abs(tst_rank - mlp_rank) < 0.1
 
 
 def test_unfitted_models_and_empty_fits_raise() -> None:
