@@ -22,7 +22,15 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from smarttune.compare import CellResult, ComparisonResults, CurvePoint
 
-__all__ = ["ComparisonData", "MeanCurve", "comparison_data", "mean_curves"]
+__all__ = [
+    "ComparisonData",
+    "MeanCurve",
+    "best_so_far_at",
+    "comparison_data",
+    "final_runs",
+    "mean_curves",
+    "seed_values",
+]
 
 _TEXT_COLUMNS = frozenset({"method", "task"})
 
@@ -35,7 +43,7 @@ class MeanCurve:
     """One method's best-so-far on one task, averaged over seeds.
 
     ``lower``/``upper`` are the smallest and largest seed's best so far at each ``x`` (an
-    evaluation number or seconds); None where no seed had a value yet.
+    evaluation number or seconds); all three are None where some seed had no value yet.
     """
 
     task: str
@@ -58,10 +66,10 @@ class ComparisonData:
     summary: list[dict[str, Any]]
 
 
-def _runs(
+def final_runs(
     final: Sequence[CellResult], curves: Sequence[CurvePoint]
 ) -> dict[tuple[str, str], list[list[CurvePoint]]]:
-    """The curve of every final cell, grouped by task and method."""
+    """The curve of every final cell, by evaluation, grouped by task and method."""
     wanted = {(c.method, c.task, c.seed, c.budget) for c in final}
     by_run: dict[tuple[str, str, int, float], list[CurvePoint]] = defaultdict(list)
     for point in curves:
@@ -74,8 +82,14 @@ def _runs(
     return grouped
 
 
-def _at(run: Sequence[CurvePoint], xs: Sequence[float], attribute: str) -> list[float | None]:
-    """A run's best so far at each x: the last point whose ``attribute`` is at most x."""
+def best_so_far_at(
+    run: Sequence[CurvePoint], xs: Sequence[float], attribute: str
+) -> list[float | None]:
+    """A run's best so far at each x: that of the last point whose ``attribute`` is at most x.
+
+    None before the run's first finite best; after its last point, its final best (a search
+    that ended keeps what it found).
+    """
     keys = [float(getattr(p, attribute)) for p in run]
     out: list[float | None] = []
     for x in xs:
@@ -85,18 +99,31 @@ def _at(run: Sequence[CurvePoint], xs: Sequence[float], attribute: str) -> list[
     return out
 
 
-def _aggregate(
-    task: str, method: str, xs: list[float], columns: list[list[float | None]]
-) -> MeanCurve:
-    mean: list[float | None] = []
-    lower: list[float | None] = []
-    upper: list[float | None] = []
+def seed_values(
+    runs: Sequence[Sequence[CurvePoint]], xs: Sequence[float], attribute: str
+) -> list[list[float] | None]:
+    """Every run's best so far at each x; None at an x where some run has none yet.
+
+    A statistic over seeds is drawn only where all seeds are present: averaging the seeds
+    that happen to have a value would let a seed whose first result comes late, and low, pull
+    the curve down.
+    """
+    columns = [best_so_far_at(run, xs, attribute) for run in runs if run]
+    out: list[list[float] | None] = []
     for values in zip(*columns, strict=True):
         present = [v for v in values if v is not None]
-        mean.append(stats.fmean(present) if present else None)
-        lower.append(min(present) if present else None)
-        upper.append(max(present) if present else None)
-    return MeanCurve(task, method, xs, mean, lower, upper, len(columns))
+        out.append(present if present and len(present) == len(values) else None)
+    return out
+
+
+def _aggregate(
+    task: str, method: str, xs: list[float], runs: Sequence[Sequence[CurvePoint]], attribute: str
+) -> MeanCurve:
+    rows = seed_values(runs, xs, attribute)
+    mean = [stats.fmean(v) if v else None for v in rows]
+    lower = [min(v) if v else None for v in rows]
+    upper = [max(v) if v else None for v in rows]
+    return MeanCurve(task, method, xs, mean, lower, upper, sum(1 for run in runs if run))
 
 
 def mean_curves(
@@ -105,9 +132,10 @@ def mean_curves(
     """Best-so-far curves per task and method, averaged over seeds.
 
     Against ``"evaluations"`` (1, 2, … up to the longest run) or ``"seconds"`` (a grid of
-    ``TIME_GRID_POINTS`` from 0 to the task's longest run).
+    ``TIME_GRID_POINTS`` from 0 to the task's longest run). A curve starts where every seed
+    has a best so far; a seed that finished early keeps its final best.
     """
-    grouped = _runs(final, curves)
+    grouped = final_runs(final, curves)
     out = []
     attribute = "evaluation" if against == "evaluations" else "elapsed_s"
     for task in sorted({t for t, _ in grouped}):
@@ -119,8 +147,7 @@ def mean_curves(
             end = max(run[-1].elapsed_s for rs in runs.values() for run in rs if run)
             xs = [end * i / (TIME_GRID_POINTS - 1) for i in range(TIME_GRID_POINTS)]
         for method, method_runs in sorted(runs.items()):
-            columns = [_at(run, xs, attribute) for run in method_runs if run]
-            out.append(_aggregate(task, method, xs, columns))
+            out.append(_aggregate(task, method, xs, method_runs, attribute))
     return out
 
 

@@ -22,12 +22,13 @@ import numpy as np
 from smarttune._imports import optional_import
 from smarttune.compare import (
     ComparisonResults,
-    CurvePoint,
     ParamRecord,
     critical_difference,
+    final_cells,
     mean_ranks,
     score_matrix,
 )
+from smarttune.report._comparison_data import final_runs, seed_values
 
 __all__ = [
     "Band",
@@ -49,62 +50,34 @@ class Band:
     upper: list[float]
 
 
-def _final_curves(results: ComparisonResults, task: str) -> dict[tuple[str, int], list[CurvePoint]]:
-    """The curve of each (method, seed) on ``task`` at its largest budget."""
-    largest: dict[tuple[str, int], float] = {}
-    for p in results.curves:
-        if p.task == task:
-            key = (p.method, p.seed)
-            largest[key] = max(largest.get(key, -math.inf), p.budget)
-    curves: dict[tuple[str, int], list[CurvePoint]] = {}
-    for p in results.curves:
-        if p.task == task and p.budget == largest[(p.method, p.seed)]:
-            curves.setdefault((p.method, p.seed), []).append(p)
-    return {k: sorted(v, key=lambda p: p.evaluation) for k, v in curves.items()}
-
-
 def curve_bands(
     results: ComparisonResults, task: str, *, x: str = "evaluation", n_points: int = 60
 ) -> dict[str, Band]:
     """Best so far over seeds, per method: against ``x`` = ``"evaluation"`` or ``"elapsed_s"``.
 
-    Against evaluations each seed contributes its value at every evaluation index it reached;
-    against seconds each seed's step function is read on a common grid of ``n_points`` times
-    (up to the shortest run, so every seed is present at every point).
+    Each seed's final cell (:func:`~smarttune.compare.final_cells`) is read as a step function
+    on a common grid: evaluations 1 to the longest run, or ``n_points`` times from 0 to the
+    method's longest run. A seed that ended early keeps its final best; the statistics are NaN
+    wherever some seed has no result yet (see :func:`seed_values`).
     """
-    by_method: dict[str, list[list[CurvePoint]]] = {}
-    for (method, _), curve in sorted(_final_curves(results, task).items()):
-        by_method.setdefault(method, []).append(curve)
+    grouped = final_runs(final_cells(results.cells), results.curves)
     bands = {}
-    for method, curves in by_method.items():
+    for (name, method), runs in sorted(grouped.items()):
+        runs = [run for run in runs if run]
+        if name != task or not runs:
+            continue
         if x == "evaluation":
-            length = min(len(c) for c in curves)
-            grid = [float(i + 1) for i in range(length)]
-            values = np.array([[p.best_so_far for p in c[:length]] for c in curves], float)
+            grid = [float(i + 1) for i in range(max(len(run) for run in runs))]
         else:
-            end = min(c[-1].elapsed_s for c in curves)
-            grid = list(np.linspace(0.0, end, n_points)) if end > 0 else [0.0]
-            values = np.array([_step_values(c, grid) for c in curves], float)
-        bands[method] = _band(grid, values)
+            end = max(run[-1].elapsed_s for run in runs)
+            grid = [float(t) for t in np.linspace(0.0, end, n_points)] if end > 0 else [0.0]
+        bands[method] = _band(grid, seed_values(runs, grid, x))
     return bands
 
 
-def _step_values(curve: Sequence[CurvePoint], grid: Sequence[float]) -> list[float]:
-    times = [p.elapsed_s for p in curve]
-    out = []
-    for t in grid:
-        index = int(np.searchsorted(times, t, side="right")) - 1
-        out.append(curve[index].best_so_far if index >= 0 else math.nan)
-    return out
-
-
-def _band(grid: list[float], values: np.ndarray[Any, Any]) -> Band:
+def _band(grid: list[float], rows: Sequence[Sequence[float] | None]) -> Band:
     def column(q: float) -> list[float]:
-        result = []
-        for j in range(values.shape[1]):
-            finite = values[:, j][~np.isnan(values[:, j])]
-            result.append(float(np.quantile(finite, q)) if len(finite) else math.nan)
-        return result
+        return [float(np.quantile(row, q)) if row else math.nan for row in rows]
 
     return Band(list(grid), column(0.5), column(0.25), column(0.75))
 
@@ -118,7 +91,6 @@ def cd_diagram_data(
     a maximal run of methods (sorted by rank) whose ranks differ by less than the critical
     difference (J. Demšar, JMLR 7, 2006).
     """
-    from smarttune.compare import final_cells
 
     final = [c for c in final_cells(results.cells) if c.status == "ok"]
     tasks = {c.task for c in final}
