@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from smarttune._imports import optional_import
+from smarttune.report._figure_data import loss_points, score_points
 from smarttune.report._study_data import TrialRecord, best_so_far, scores_by_group
 
 __all__ = ["render_study_figure"]
@@ -22,8 +23,10 @@ def render_study_figure(
 ) -> Path:
     """Draw the four-panel study figure into a PNG file and return its path.
 
-    Panels: (a) each trial's score with the best so far, the bandit phase shaded; (b) the
-    final training and validation loss of each trial (when the task logged a history);
+    Panels: (a) each trial's score with the best so far, the bandit phase shaded, pruned
+    trials apart at the last value they reported; (b) the training and validation loss at the
+    last logged epoch of each trial (when the task logged a history), pruned trials apart and
+    never joined to the line of finished ones;
     (c) the distribution of scores per genetic generation and for the bandit phase; (d) the
     best score found during the bandit refinement, trial by trial.
 
@@ -47,18 +50,18 @@ def render_study_figure(
 
 
 def _scores_panel(ax: Any, records: Sequence[TrialRecord], *, maximize: bool, metric: str) -> None:
-    numbers = [r.number for r in records]
-    values = [r.value for r in records]
-    done = [(n, v) for n, v in zip(numbers, values, strict=True) if v is not None]
-    ax.scatter([n for n, _ in done], [v for _, v in done], s=18, label="trial", color="tab:blue")
-    best = best_so_far(values, maximize=maximize)
-    ax.step(
-        numbers,
-        [b if b is not None else float("nan") for b in best],
-        where="post",
-        color="tab:red",
-        label="best so far",
-    )
+    points = score_points(records, maximize=maximize)
+    if points.complete:
+        ax.scatter(*zip(*points.complete, strict=True), s=18, label="complete", color="tab:blue")
+    if points.n_pruned:
+        label = f"pruned ({points.n_pruned}): last reported value"
+        if points.pruned_unreported:
+            label += f", {len(points.pruned_unreported)} reported none"
+        xs, ys = zip(*points.pruned, strict=True) if points.pruned else ((), ())
+        ax.scatter(xs, ys, s=22, marker="x", color="tab:gray", label=label)
+    if points.best:
+        numbers, best = zip(*points.best, strict=True)
+        ax.step(numbers, best, where="post", color="tab:red", label="best so far (complete)")
     bandit = [r.number for r in records if r.phase == "bandit"]
     if bandit:
         ax.axvspan(
@@ -68,20 +71,26 @@ def _scores_panel(ax: Any, records: Sequence[TrialRecord], *, maximize: bool, me
             alpha=0.12,
             label="bandit refinement",
         )
-    ax.set(title="(a) score per trial", xlabel="trial", ylabel=metric)
+    title = "(a) score per trial"
+    if points.failed:
+        title += f" ({len(points.failed)} failed, not shown)"
+    ax.set(title=title, xlabel="trial", ylabel=metric)
     ax.legend(loc="lower right" if maximize else "upper right", fontsize=8)
 
 
 def _loss_panel(ax: Any, records: Sequence[TrialRecord]) -> None:
-    logged = [r for r in records if r.history]
-    ax.set(title="(b) final loss per trial", xlabel="trial", ylabel="loss")
-    if not logged:
+    ax.set(title="(b) loss at the last epoch of each trial", xlabel="trial", ylabel="loss")
+    series = loss_points(records)
+    if not series:
         ax.text(0.5, 0.5, "no per-epoch history logged", ha="center", transform=ax.transAxes)
         return
-    for key, color in (("train_loss", "tab:green"), ("val_loss", "tab:purple")):
-        points = [(r.number, r.history[-1][key]) for r in logged if key in r.history[-1]]
-        if points:
-            ax.plot(*zip(*points, strict=True), marker="o", ms=3, lw=1, color=color, label=key)
+    for points, color in zip(series, ("tab:green", "tab:purple"), strict=False):
+        if points.complete:
+            ax.plot(*zip(*points.complete, strict=True), marker="o", ms=3, lw=1, color=color,
+                    label=f"{points.key} (complete)")  # fmt: skip
+        if points.pruned:
+            ax.scatter(*zip(*points.pruned, strict=True), s=22, marker="x", color=color,
+                       alpha=0.6, label=f"{points.key} (pruned: when stopped)")  # fmt: skip
     ax.legend(fontsize=8)
 
 
