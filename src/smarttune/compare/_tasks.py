@@ -2,6 +2,9 @@
 
 * a built-in task name (``svm-digits``, ``housing-mlp``; see ``smarttune tasks``), built with the
   cell's seed, so that the seed also draws the task's splits and training;
+* ``yahpo-<scenario>-<instance>``: a YAHPO Gym surrogate (``lcbench``, ``rbv2_xgboost``,
+  ``rbv2_rpart``; see :mod:`smarttune.yahpo`), run as kind ``"user"`` (no classic grid; LCBench
+  reports its learning curve);
 * ``bbob-f<F>-d<D>[-i<I>]``: function ``F`` of the noiseless BBOB suite in dimension ``D``,
   instance ``I`` (default 1), from ``coco-experiment``; minimized, with its known optimum
   (N. Hansen et al., "COCO: a platform for comparing continuous optimizers in a black-box
@@ -73,7 +76,7 @@ def task_kind(spec: str) -> str:
     if _BBOB.match(spec):
         return "bbob"
     if is_task_name(spec):
-        return "neural" if task_info(spec).extra == "torch" else "sklearn"
+        return _builtin_kind(task_info(spec).extra)
     return "user"
 
 
@@ -115,24 +118,32 @@ def resolve_task(
 def _builtin(spec: str, task: Task, seed: int, options: dict[str, Any]) -> ResolvedTask:
     from smarttune.tasks import Task, task_info
 
-    neural = task_info(spec).extra == "torch"
+    extra = task_info(spec).extra
+    kind = _builtin_kind(extra)
+    # A YAHPO surrogate's final_fit returns its targets by name (it has no test split).
+    extra_is_yahpo = extra == "yahpo"
     grid = getattr(task, "search_grid", lambda: None)()
     # The base class's suggest() raises unless the task overrides it (the torch tasks do).
     suggest = task.suggest if type(task).suggest is not Task.suggest else None
     return ResolvedTask(
         name=spec,
-        kind="neural" if neural else "sklearn",
+        kind=kind,
         direction=task.direction,
         metric=task.metric,
         objective=task.objective,
         final_fit=task.final_fit,
-        test_metric=_test_metric(task.metric),
+        test_metric=task.metric if extra_is_yahpo else _test_metric(task.metric),
         suggest=suggest,
         grid=grid,
         at_fidelity=functools.cache(
             lambda f: resolve_task(spec, seed=seed, options=options, fidelity=f)
         ),
     )
+
+
+def _builtin_kind(extra: str | None) -> str:
+    """The kind of a built-in task: YAHPO surrogates run like user objectives."""
+    return {"torch": "neural", "yahpo": "user"}.get(extra or "", "sklearn")
 
 
 def _test_metric(metric: str) -> str:
