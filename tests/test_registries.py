@@ -6,6 +6,8 @@ import pytest
 from smarttune.exceptions import InvalidParameterError, UnknownNameError
 from smarttune.pruners import PRUNER_NAMES, resolve_pruner
 from smarttune.samplers import SAMPLER_NAMES, resolve_sampler
+from smarttune.tasks import list_tasks
+from smarttune.tasks._registry import close_task_names
 
 
 @pytest.mark.parametrize("name", SAMPLER_NAMES)
@@ -64,3 +66,37 @@ def test_unknown_names_list_the_known_ones() -> None:
         resolve_pruner("bogus")
     with pytest.raises(InvalidParameterError, match="'sampler' parameter"):
         resolve_sampler(1.5)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [("tpee", "tpe"), ("HYBIRD", "hybrid"), ("cma_es", "cmaes"), ("nsgaii", "nsga2")],
+)
+def test_a_misspelt_sampler_name_suggests_the_closest(given: str, expected: str) -> None:
+    hint = rf"^Unknown sampler '{given}' \(did you mean '{expected}'\?\): the 'sampler' parameter"
+    with pytest.raises(UnknownNameError, match=hint):
+        resolve_sampler(given)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [("medain", "median"), ("hyperbnd", "hyperband"), ("successive_halvin", "successive-halving")],
+)
+def test_a_misspelt_pruner_name_suggests_the_closest(given: str, expected: str) -> None:
+    hint = rf"^Unknown pruner '{given}' \(did you mean '{expected}'\?\): the 'pruner' parameter"
+    with pytest.raises(UnknownNameError, match=hint):
+        resolve_pruner(given)
+
+
+def test_a_name_close_to_nothing_gets_no_suggestion() -> None:
+    with pytest.raises(UnknownNameError, match=r"^Unknown sampler 'zzz': the") as sampler:
+        resolve_sampler("zzz")
+    with pytest.raises(UnknownNameError, match=r"^Unknown pruner 'zzz': the") as pruner:
+        resolve_pruner("zzz")
+    assert "did you mean" not in f"{sampler.value} {pruner.value}"
+
+
+def test_close_task_names_are_the_nearest_registered_tasks() -> None:
+    assert close_task_names("svm-digit")[0] == "svm-digits"
+    assert set(close_task_names("svm-digit")) <= {info.name for info in list_tasks()}
+    assert close_task_names("no-such-thing-at-all") == []

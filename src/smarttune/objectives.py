@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from smarttune._validation import Options
 from smarttune.exceptions import InvalidParameterError, ObjectiveLoadError
 from smarttune.tasks import get_task, is_task_name, task_info
+from smarttune.tasks._registry import close_task_names
 
 if TYPE_CHECKING:
     import optuna
@@ -71,9 +73,11 @@ def load_objective(
             "a user function chooses its own device."
         )
     if ":" not in spec:
+        close = close_task_names(spec)
         raise ObjectiveLoadError(
             f"Cannot load objective {spec!r}: give a built-in task name (see `smarttune tasks`), "
-            "package.module:function or path/to/file.py:function."
+            "package.module:function or path/to/file.py:function"
+            + (f"; did you mean {Options(close)}?" if close else ".")
         )
     target, _, attribute = spec.rpartition(":")
     if not attribute.isidentifier():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -75,8 +76,10 @@ def resolve_pruner(pruner: str | optuna.pruners.BasePruner | None) -> optuna.pru
         return pruner
     key = pruner.strip().lower().replace("_", "-")
     if key not in _FACTORIES:
+        close = difflib.get_close_matches(key, PRUNER_NAMES, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise UnknownNameError(
-            f"Unknown pruner {pruner!r}: the 'pruner' parameter must be None, an Optuna pruner "
-            f"or {Options(PRUNER_NAMES)}."
+            f"Unknown pruner {pruner!r}{hint}: the 'pruner' parameter must be None, an Optuna "
+            f"pruner or {Options(PRUNER_NAMES)}."
         )
     return _FACTORIES[key]()

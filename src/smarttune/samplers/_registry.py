@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -111,8 +112,10 @@ def resolve_sampler(
         return sampler
     key = sampler.strip().lower().replace("_", "-")
     if key not in _FACTORIES:
+        close = difflib.get_close_matches(key, SAMPLER_NAMES, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise UnknownNameError(
-            f"Unknown sampler {sampler!r}: the 'sampler' parameter must be an Optuna sampler or "
-            f"{Options(SAMPLER_NAMES)}."
+            f"Unknown sampler {sampler!r}{hint}: the 'sampler' parameter must be an Optuna "
+            f"sampler or {Options(SAMPLER_NAMES)}."
         )
     return _FACTORIES[key](seed)

@@ -14,12 +14,11 @@ from smarttune.exceptions import UnknownNameError
 from smarttune.tasks._info import TaskInfo
 from smarttune.tasks.sklearn._catalog import TASKS as SKLEARN_TASKS
 from smarttune.tasks.torch._catalog import TASKS as TORCH_TASKS
-from smarttune.tasks.yahpo._catalog import yahpo_task_info
 
 if TYPE_CHECKING:
     from smarttune.tasks._base import Task
 
-__all__ = ["get_task", "is_task_name", "list_tasks", "task_info"]
+__all__ = ["close_task_names", "get_task", "is_task_name", "list_tasks", "task_info"]
 
 _TASKS: dict[str, TaskInfo] = {info.name: info for info in (*SKLEARN_TASKS, *TORCH_TASKS)}
 
@@ -30,8 +29,8 @@ def list_tasks() -> list[TaskInfo]:
 
 
 def is_task_name(name: str) -> bool:
-    """Return whether ``name`` is a built-in task (``yahpo-<scenario>-<instance>`` included)."""
-    return name in _TASKS or yahpo_task_info(name) is not None
+    """Return whether ``name`` is a built-in task."""
+    return name in _TASKS
 
 
 def task_info(name: str) -> TaskInfo:
@@ -40,10 +39,9 @@ def task_info(name: str) -> TaskInfo:
     Raises:
         UnknownNameError: If no built-in task has that name.
     """
-    info = _TASKS.get(name) or yahpo_task_info(name)
-    if info is None:
+    if name not in _TASKS:
         _raise_unknown(name)
-    return info
+    return _TASKS[name]
 
 
 def get_task(name: str, **options: Any) -> Task:
@@ -65,8 +63,13 @@ def get_task(name: str, **options: Any) -> Task:
     return task
 
 
+def close_task_names(name: str) -> list[str]:
+    """Return up to three built-in task names close to ``name`` (for "did you mean")."""
+    return difflib.get_close_matches(name, _TASKS, n=3)
+
+
 def _raise_unknown(name: str) -> NoReturn:
-    close = difflib.get_close_matches(name, _TASKS, n=3)
+    close = close_task_names(name)
     hint = f"did you mean {Options(close)}? " if close else ""
     raise UnknownNameError(
         f"Unknown task {name!r}: {hint}`smarttune tasks` lists the {len(_TASKS)} built-in tasks."
