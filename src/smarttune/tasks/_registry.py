@@ -14,6 +14,7 @@ from smarttune.exceptions import UnknownNameError
 from smarttune.tasks._info import TaskInfo
 from smarttune.tasks.sklearn._catalog import TASKS as SKLEARN_TASKS
 from smarttune.tasks.torch._catalog import TASKS as TORCH_TASKS
+from smarttune.tasks.yahpo._catalog import yahpo_task_info
 
 if TYPE_CHECKING:
     from smarttune.tasks._base import Task
@@ -29,8 +30,8 @@ def list_tasks() -> list[TaskInfo]:
 
 
 def is_task_name(name: str) -> bool:
-    """Return whether ``name`` is a built-in task."""
-    return name in _TASKS
+    """Return whether ``name`` is a built-in task (``yahpo-<scenario>-<instance>`` included)."""
+    return name in _TASKS or yahpo_task_info(name) is not None
 
 
 def task_info(name: str) -> TaskInfo:
@@ -39,9 +40,10 @@ def task_info(name: str) -> TaskInfo:
     Raises:
         UnknownNameError: If no built-in task has that name.
     """
-    if name not in _TASKS:
+    info = _TASKS.get(name) or yahpo_task_info(name)
+    if info is None:
         _raise_unknown(name)
-    return _TASKS[name]
+    return info
 
 
 def get_task(name: str, **options: Any) -> Task:
