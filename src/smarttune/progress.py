@@ -1,4 +1,8 @@
-"""A live progress bar for a running study: trials done, best value so far, elapsed time."""
+"""A live progress bar for a running study: trials done, best value so far, elapsed time.
+
+While the bar is shown, Optuna's per-trial INFO lines are not: the terminal gets one or the
+other, never both.
+"""
 
 from __future__ import annotations
 
@@ -28,7 +32,8 @@ class StudyProgress:
     Args:
         n_trials: The number of trials this run will add, or None when only a timeout bounds it.
         console: Where to draw; standard error by default, so standard output stays parseable.
-        enabled: When False, every method is a no-op (``--quiet``).
+        enabled: When False, every method is a no-op (``--quiet``) and Optuna's log level is
+            left as it is; when True, Optuna logs only warnings and errors until the bar stops.
     """
 
     def __init__(
@@ -47,8 +52,11 @@ class StudyProgress:
             disable=not enabled,
         )
         self._task_id = self._progress.add_task("tune", total=n_trials, best="—")
+        self._optuna_verbosity: int | None = None
 
     def __enter__(self) -> StudyProgress:
+        if self.enabled:
+            self._optuna_verbosity = _quiet_optuna()
         self._progress.start()
         return self
 
@@ -59,6 +67,11 @@ class StudyProgress:
         tb: TracebackType | None,
     ) -> None:
         self._progress.stop()
+        if self._optuna_verbosity is not None:
+            import optuna
+
+            optuna.logging.set_verbosity(self._optuna_verbosity)
+            self._optuna_verbosity = None
 
     def callback(self, study: optuna.Study, trial: optuna.trial.FrozenTrial) -> None:
         """Optuna callback: count the finished trial and show the study's best value."""
@@ -72,6 +85,15 @@ class StudyProgress:
     def completed(self) -> int:
         """How many trials the bar has counted."""
         return int(self._progress.tasks[0].completed)
+
+
+def _quiet_optuna() -> int:
+    """Raise Optuna's log level to WARNING (no per-trial INFO lines); return the level it had."""
+    import optuna
+
+    previous = optuna.logging.get_verbosity()
+    optuna.logging.set_verbosity(max(previous, optuna.logging.WARNING))
+    return previous
 
 
 def _best_value_or_none(study: optuna.Study) -> float | None:
