@@ -7,7 +7,10 @@ import pytest
 
 import smarttune
 from smarttune import FAIL_REASON_KEY, tune
-from smarttune.exceptions import InvalidParameterError, StorageError, UnknownNameError
+from smarttune._target import TUNES_KEY
+from smarttune.exceptions import DataError, InvalidParameterError, StorageError, UnknownNameError
+from smarttune.execution import TRACEBACK_KEY
+from smarttune.tasks import Task
 
 State = optuna.trial.TrialState
 
@@ -21,7 +24,6 @@ def test_tune_returns_a_study_with_the_requested_trials() -> None:
     study = tune(quadratic, n_trials=12, sampler="tpe", seed=0, progress=False)
     assert isinstance(study, optuna.Study)
     assert len(study.trials) == 12
-    assert study.direction == optuna.study.StudyDirection.MAXIMIZE
     assert study.best_value <= 0
 
 
@@ -57,7 +59,8 @@ def test_default_sampler_is_hybrid_name() -> None:
         ),
         (
             {"direction": "up"},
-            r"'direction' parameter of tune\(\) must be one of \{'maximize', 'minimize'\}\. Got 'up'",
+            r"'direction' parameter of tune\(\) must be one of \{'maximize', 'minimize'\} or None\. "
+            r"Got 'up'",
         ),
         ({"n_jobs": 0}, r"'n_jobs' parameter .* or one of \{-1\}\. Got 0"),
         ({"seed": -5}, r"'seed' parameter .* Got -5"),
@@ -142,7 +145,9 @@ def test_interrupted_study_keeps_finished_trials_and_resumes(sqlite_url: str) ->
     saved = optuna.load_study(study_name="s", storage=sqlite_url)
     assert [t.state for t in saved.trials] == [State.COMPLETE] * 3 + [State.FAIL]
 
-    resumed = tune(quadratic, n_trials=4, storage=sqlite_url, study_name="s", progress=False)
+    resumed = tune(
+        interrupt_at_three, n_trials=4, storage=sqlite_url, study_name="s", progress=False
+    )
     assert len(resumed.trials) == 8
     assert [t.number for t in resumed.trials] == list(range(8))
     assert sum(t.state == State.COMPLETE for t in resumed.trials) == 7
@@ -152,14 +157,14 @@ def test_resuming_with_the_other_direction_is_refused(sqlite_url: str) -> None:
     tune(quadratic, n_trials=1, storage=sqlite_url, study_name="s", progress=False)
     with pytest.raises(
         InvalidParameterError,
-        match=r"must match the existing study 's', which is 'maximize'\. Got 'minimize'",
+        match=r"must match the existing study 's', which is 'minimize'\. Got 'maximize'",
     ):
         tune(
             quadratic,
             n_trials=1,
             storage=sqlite_url,
             study_name="s",
-            direction="minimize",
+            direction="maximize",
             progress=False,
         )
 
@@ -197,3 +202,93 @@ def test_timeout_only_run_stops() -> None:
 
 def test_tune_is_lazily_exported() -> None:
     assert smarttune.tune is tune
+
+
+def loss(trial: optuna.Trial) -> float:
+    return (trial.suggest_float("x", -5, 5) - 2.0) ** 2
+
+
+def test_a_function_is_minimized_by_default_as_in_optuna() -> None:
+    study = tune(loss, n_trials=10, sampler="random", seed=0, progress=False)
+    assert study.direction == optuna.study.StudyDirection.MINIMIZE
+    assert study.best_value == min(t.value for t in study.trials if t.value is not None)
+
+
+def test_a_builtin_task_keeps_its_own_direction() -> None:
+    from smarttune.tasks import get_task
+
+    study = tune(get_task("svm-digits"), n_trials=2, sampler="random", seed=0, progress=False)
+    assert study.direction == optuna.study.StudyDirection.MAXIMIZE
+
+
+def test_a_study_records_what_it_tunes(sqlite_url: str) -> None:
+    tune(loss, n_trials=1, storage=sqlite_url, study_name="s", progress=False)
+    study = optuna.load_study(study_name="s", storage=sqlite_url)
+    record = study._storage.get_study_system_attrs(study._study_id)[TUNES_KEY]
+    assert record == {
+        "objective": f"{loss.__module__}:loss",
+        "task": None,
+        "direction": "minimize",
+    }
+
+
+def test_another_objective_is_refused_in_an_existing_study(sqlite_url: str) -> None:
+    tune(loss, n_trials=1, storage=sqlite_url, study_name="s", progress=False)
+    with pytest.raises(
+        StorageError,
+        match=rf"Study 's' in {sqlite_url} tunes '{loss.__module__}:loss', not "
+        rf"'{quadratic.__module__}:quadratic': choose another study name with --study",
+    ):
+        tune(quadratic, n_trials=1, storage=sqlite_url, study_name="s", progress=False)
+    assert len(optuna.load_study(study_name="s", storage=sqlite_url).trials) == 1
+
+
+def _flaky(trial: optuna.Trial) -> float:
+    x = trial.suggest_float("x", 0, 1)
+    if trial.number % 2 == 1:
+        raise RuntimeError(f"diverged at trial {trial.number}")
+    return x
+
+
+def test_a_failed_trial_prints_one_line_and_keeps_its_traceback(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    study = tune(_flaky, n_trials=4, sampler="random", seed=0, progress=False)
+    err = capfd.readouterr().err
+    assert err.splitlines() == [
+        "trial 1 failed: RuntimeError: diverged at trial 1",
+        "trial 3 failed: RuntimeError: diverged at trial 3",
+    ]
+    trace = study.trials[1].system_attrs[TRACEBACK_KEY]
+    assert trace.startswith("Traceback (most recent call last)")
+    assert trace.rstrip().endswith("RuntimeError: diverged at trial 1")
+
+
+def test_verbose_prints_the_traceback_below_the_line(capfd: pytest.CaptureFixture[str]) -> None:
+    tune(_flaky, n_trials=2, sampler="random", seed=0, progress=False, verbose=True)
+    lines = capfd.readouterr().err.splitlines()
+    assert lines[0] == "trial 1 failed: RuntimeError: diverged at trial 1"
+    assert lines[1] == "Traceback (most recent call last):"
+    assert lines[-1] == "RuntimeError: diverged at trial 1"
+
+
+class _NoDataTask(Task):
+    name = "no-data"
+    summary = "a task whose data is missing"
+    direction = "maximize"
+    metric = "nothing"
+
+    def check(self) -> None:
+        raise DataError("Dataset file 'x.csv' was not found; set SMARTTUNE_DATA_DIR.")
+
+    def objective(self, trial: optuna.Trial) -> float:
+        raise AssertionError("no trial may run when the check fails")
+
+    def final_fit(self, params: dict[str, object]) -> dict[str, float]:
+        return {}
+
+
+def test_a_task_is_checked_before_the_first_trial(sqlite_url: str) -> None:
+    with pytest.raises(DataError, match=r"^Dataset file 'x.csv' was not found"):
+        tune(_NoDataTask(), n_trials=3, storage=sqlite_url, study_name="s", progress=False)
+    assert optuna.get_all_study_names(storage=sqlite_url) == []

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pickle
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from smarttune._failures import FailureReporter, one_line_failures
+from smarttune._target import StudyTarget, claim_study, objective_task, target_of
 from smarttune._validation import (
     Constraint,
     InstanceOf,
@@ -24,15 +27,16 @@ from smarttune.execution import (
     guard_objective,
     open_shared_storage,
 )
+from smarttune.execution._tracking import serial_objective
 from smarttune.progress import StudyProgress
 from smarttune.pruners import resolve_pruner
 from smarttune.samplers import resolve_sampler
-from smarttune.storage import open_storage
+from smarttune.storage import check_study_name, open_storage
 
 if TYPE_CHECKING:
     import optuna
 
-__all__ = ["FAIL_REASON_KEY", "create_or_load_study", "guard_objective", "tune"]
+__all__ = ["FAIL_REASON_KEY", "create_or_load_study", "guard_objective", "preflight", "tune"]
 
 #: Executor names ``tune()`` accepts besides an :class:`~smarttune.execution.Executor`.
 EXECUTOR_NAMES = ("local", "threads", "ray")
@@ -42,10 +46,12 @@ _TUNE_CONSTRAINTS: dict[str, list[Constraint | None]] = {
     "n_trials": [Interval(int, 1, None), None],
     "timeout": [Interval(float, 0, None, closed="neither"), None],
     "study_name": [InstanceOf(str), None],
-    "direction": [Options(("maximize", "minimize"))],
+    "direction": [Options(("maximize", "minimize")), None],
     "n_jobs": [Interval(int, 1, None), Options((-1,))],
     "seed": [Interval(int, 0, 2**32 - 1), None],
     "progress": [InstanceOf(bool)],
+    "verbose": [InstanceOf(bool)],
+    "transfer": [InstanceOf(bool), InstanceOf(str)],
     "executor": [Options(EXECUTOR_NAMES), InstanceOf(Executor), None],
 }
 
@@ -59,18 +65,25 @@ def tune(
     pruner: str | optuna.pruners.BasePruner | None = None,
     storage: str | optuna.storages.BaseStorage | None = None,
     study_name: str | None = None,
-    direction: str = "maximize",
+    direction: str | None = None,
     n_jobs: int = 1,
     seed: int | None = None,
     progress: bool = True,
     executor: str | Executor | None = None,
+    verbose: bool = False,
+    transfer: bool | str = True,
 ) -> optuna.Study:
     """Optimize ``objective`` and return the Optuna study holding every trial.
 
     The study is created, or resumed when ``storage`` already holds a study named
     ``study_name``; ``n_trials`` then adds that many trials to it. A trial whose objective
     raises an exception or returns NaN or ±inf is marked FAIL, with the reason in its system
-    attribute :data:`FAIL_REASON_KEY`, and the study goes on; finished trials are never lost.
+    attribute :data:`FAIL_REASON_KEY` and the traceback in ``smarttune:traceback``; one line
+    (trial number, exception type, message) is printed on standard error instead of Optuna's
+    traceback, and the study goes on; finished trials are never lost. A built-in task is
+    checked before the first trial (:meth:`~smarttune.tasks.Task.check`: device, data). The
+    study records what it tunes (objective, task, direction): resuming it with another
+    objective raises :class:`~smarttune.exceptions.StorageError`.
     On Ctrl-C the running trial is marked FAIL and ``KeyboardInterrupt`` propagates; calling
     ``tune`` again with the same storage and study name continues the study.
 
@@ -86,6 +99,7 @@ def tune(
             storage instance.
         study_name: The study's name in ``storage``; None lets Optuna generate one.
         direction: ``"maximize"`` or ``"minimize"``; must match a resumed study's direction.
+            None: a built-in task's own direction, else ``"minimize"`` (as in Optuna).
         n_jobs: Parallel trials; -1 for one per CPU. Above 1 they run in separate processes
             (a :class:`~smarttune.execution.LocalExecutor`) when the objective can be pickled
             and the storage is a URL or None; otherwise, or with ``executor="threads"``, in
@@ -99,6 +113,11 @@ def tune(
             every worker can open (None: a temporary journal file whose trials are copied into
             the returned in-memory study) and a picklable objective (a module-level function
             or an :class:`~smarttune.execution.ObjectiveSpec`).
+        verbose: Print each failed trial's full traceback below its one-line summary.
+        transfer: With the hybrid sampler (by name) and no executor: learn from earlier
+            studies of the same search space in ``storage`` (True), in the storage at this URL,
+            or not at all (False); one line on standard error names the studies used
+            (see :func:`smarttune.knowledge.find_past_studies`).
 
     Returns:
         The :class:`optuna.Study`.
@@ -107,7 +126,8 @@ def tune(
         InvalidParameterError: A parameter outside its allowed set, or a direction that does not
             match the resumed study.
         UnknownNameError: An unknown sampler or pruner name.
-        StorageError: A storage that cannot be opened.
+        StorageError: A storage that cannot be opened, or a study that tunes another objective.
+        SmartTuneError: A built-in task's check failed (e.g. no CUDA, a dataset missing).
     """
     validate_params(
         {
@@ -119,11 +139,15 @@ def tune(
             "n_jobs": n_jobs,
             "seed": seed,
             "progress": progress,
+            "verbose": verbose,
             "executor": executor,
+            "transfer": transfer,
         },
         _TUNE_CONSTRAINTS,
         owner="tune()",
     )
+    target = preflight(objective, storage=storage, study_name=study_name, direction=direction)
+    reporter = FailureReporter(_to_stderr, verbose=verbose)
     chosen = _choose_executor(executor, n_jobs, objective, storage)
     if chosen is not None:
         return _tune_with_executor(
@@ -135,27 +159,130 @@ def tune(
             pruner=pruner,
             storage=storage,
             study_name=study_name,
-            direction=direction,
+            target=target,
             seed=seed,
             progress=progress,
+            reporter=reporter,
         )
     study = create_or_load_study(
         storage=storage,
         study_name=study_name,
-        direction=direction,
-        sampler=resolve_sampler(sampler, seed=seed),
+        direction=target.direction,
+        sampler=_with_transfer(sampler, seed, transfer, storage, study_name, target, verbose),
         pruner=resolve_pruner(pruner),
+        target=target,
     )
-    with StudyProgress(n_trials, enabled=progress) as bar:
+    with one_line_failures(), StudyProgress(n_trials, enabled=progress) as bar:
         study.optimize(
-            guard_objective(objective),
+            serial_objective(study, objective),
             n_trials=n_trials,
             timeout=timeout,
             n_jobs=n_jobs,
             catch=(Exception,),
-            callbacks=[bar.callback],
+            callbacks=[bar.callback, reporter],
         )
     return study
+
+
+def preflight(
+    objective: Callable[[optuna.Trial], float],
+    *,
+    storage: str | optuna.storages.BaseStorage | None,
+    study_name: str | None,
+    direction: str | None,
+    check_task: bool = True,
+) -> StudyTarget:
+    """Check before the first trial what can be known then; return what the study tunes.
+
+    A built-in task (or its bound ``objective``) runs :meth:`~smarttune.tasks.Task.check`; an
+    existing study named ``study_name`` must have ``direction`` and tune ``objective``.
+    Nothing is created.
+
+    Args:
+        objective: The objective ``tune`` will run.
+        storage: As in :func:`tune`.
+        study_name: As in :func:`tune`.
+        direction: As in :func:`tune`; None picks the task's direction, else ``"minimize"``.
+        check_task: Run the task's check here (False when trials run on other machines).
+
+    Returns:
+        The study's :class:`~smarttune._target.StudyTarget`, with the direction resolved.
+
+    Raises:
+        SmartTuneError: One line naming what is wrong and the fix.
+    """
+    task = objective_task(objective)
+    target = target_of(objective, direction or (task.direction if task else "minimize"))
+    if task is not None and check_task:
+        task.check()
+    existing = _existing_study(storage, study_name)
+    if existing is not None:
+        _check_direction(existing, target.direction)
+        claim_study(existing, target, storage=storage, record=False)
+    return target
+
+
+def _existing_study(
+    storage: str | optuna.storages.BaseStorage | None, study_name: str | None
+) -> optuna.Study | None:
+    """The study ``study_name`` in ``storage`` if it exists, without creating anything."""
+    import optuna
+
+    if storage is None or study_name is None:
+        return None
+    opened = _open(storage)
+    try:
+        opened.get_study_id_from_name(study_name)
+    except KeyError:
+        return None
+    return optuna.load_study(study_name=study_name, storage=opened)
+
+
+def _open(storage: str | optuna.storages.BaseStorage | None) -> optuna.storages.BaseStorage:
+    shared = isinstance(storage, str) and storage.startswith(("redis://", "grpc://"))
+    return open_shared_storage(storage) if shared else open_storage(storage)  # type: ignore[arg-type,return-value]
+
+
+def _check_direction(study: optuna.Study, direction: str) -> None:
+    existing = study.direction.name.lower()
+    if existing != direction:
+        raise InvalidParameterError(
+            f"The 'direction' parameter must match the existing study {study.study_name!r}, "
+            f"which is {existing!r}. Got {direction!r} instead."
+        )
+
+
+def _with_transfer(
+    sampler: str | optuna.samplers.BaseSampler,
+    seed: int | None,
+    transfer: bool | str,
+    storage: str | optuna.storages.BaseStorage | None,
+    study_name: str | None,
+    target: StudyTarget,
+    verbose: bool,
+) -> optuna.samplers.BaseSampler:
+    """The sampler, a HybridSampler given the past studies when ``transfer`` finds some."""
+    source = storage if transfer is True else transfer or None
+    if sampler != "hybrid" or source is None:
+        return resolve_sampler(sampler, seed=seed)
+    from smarttune.knowledge import find_past_studies, study_space
+    from smarttune.samplers import HybridSampler
+
+    existing = _existing_study(storage, study_name)
+    found = find_past_studies(
+        _open(source),
+        objective=target.objective,
+        direction=target.direction,
+        exclude=study_name if source is storage else None,
+        search_space=study_space(existing) if existing is not None else None,
+    )
+    for line in found.lines(verbose=verbose):
+        _to_stderr(line)
+    return HybridSampler(knowledge=found.knowledge, seed=seed)
+
+
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 def create_or_load_study(
@@ -165,30 +292,30 @@ def create_or_load_study(
     direction: str,
     sampler: optuna.samplers.BaseSampler,
     pruner: optuna.pruners.BasePruner,
+    target: StudyTarget | None = None,
 ) -> optuna.Study:
     """Create the study, or load it when it exists and its direction matches ``direction``.
 
+    With ``target``, the study records what it tunes, or is checked against its record.
+
     Raises:
         InvalidParameterError: If an existing study of that name has the other direction.
-        StorageError: If the storage cannot be opened.
+        StorageError: If the storage cannot be opened, or the study tunes another objective.
     """
     import optuna
 
-    shared = isinstance(storage, str) and storage.startswith(("redis://", "grpc://"))
+    check_study_name(storage, study_name)
     study = optuna.create_study(
-        storage=open_shared_storage(storage) if shared else open_storage(storage),  # type: ignore[arg-type]
+        storage=_open(storage),
         sampler=sampler,
         pruner=pruner,
         study_name=study_name,
         direction=optuna.study.StudyDirection[direction.upper()],
         load_if_exists=True,
     )
-    existing = study.direction.name.lower()
-    if existing != direction:
-        raise InvalidParameterError(
-            f"The 'direction' parameter must match the existing study {study.study_name!r}, "
-            f"which is {existing!r}. Got {direction!r} instead."
-        )
+    _check_direction(study, direction)
+    if target is not None:
+        claim_study(study, target, storage=storage)
     return study
 
 
@@ -232,9 +359,10 @@ def _tune_with_executor(
     *,
     storage: str | optuna.storages.BaseStorage | None,
     study_name: str | None,
-    direction: str,
+    target: StudyTarget,
     progress: bool,
     n_trials: int | None,
+    reporter: FailureReporter,
     **run_options: object,
 ) -> optuna.Study:
     """Run ``executor`` on a storage URL.
@@ -249,12 +377,12 @@ def _tune_with_executor(
             f"processes, so that each can open it. Got {type(storage).__name__} instead."
         )
     if storage is not None:
-        return _run_executor(executor, objective, storage, study_name, direction, progress,
-                             n_trials, run_options)  # fmt: skip
+        return _run_executor(executor, objective, storage, study_name, target, progress,
+                             n_trials, reporter, run_options)  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="smarttune-") as folder:
         url = f"journal:{Path(folder) / 'study.log'}"
-        study = _run_executor(executor, objective, url, study_name, direction, progress,
-                              n_trials, run_options)  # fmt: skip
+        study = _run_executor(executor, objective, url, study_name, target, progress,
+                              n_trials, reporter, run_options)  # fmt: skip
         memory = optuna.storages.InMemoryStorage()
         optuna.copy_study(
             from_study_name=study.study_name,
@@ -269,9 +397,10 @@ def _run_executor(
     objective: Callable[[optuna.Trial], float],
     storage: str,
     study_name: str | None,
-    direction: str,
+    target: StudyTarget,
     progress: bool,
     n_trials: int | None,
+    reporter: FailureReporter,
     run_options: dict[str, object],
 ) -> optuna.Study:
     from smarttune.pruners import resolve_pruner as _resolve_pruner
@@ -280,16 +409,17 @@ def _run_executor(
     study = create_or_load_study(
         storage=storage,
         study_name=study_name,
-        direction=direction,
+        direction=target.direction,
         sampler=resolve_sampler(sampler, seed=run_options["seed"]),  # type: ignore[arg-type]
         pruner=_resolve_pruner(run_options["pruner"]),  # type: ignore[arg-type]
+        target=target,
     )
-    with StudyProgress(n_trials, enabled=progress) as bar:
+    with one_line_failures(), StudyProgress(n_trials, enabled=progress) as bar:
         return executor.run(
             storage=storage,
             study_name=study.study_name,
             objective=objective,
             n_trials=n_trials,
-            callbacks=[bar.callback],
+            callbacks=[bar.callback, reporter],
             **run_options,  # type: ignore[arg-type]
         )

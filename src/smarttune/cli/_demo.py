@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
 from smarttune.cli._options import quiet_optuna_logs, storage_option
 
+if TYPE_CHECKING:
+    from smarttune.demo import DemoResult
+
 __all__ = ["demo_command"]
+
+#: Exit status of a run in which no trial completed.
+EXIT_ALL_FAILED = 1
 
 
 @click.command("demo")
@@ -28,6 +35,10 @@ __all__ = ["demo_command"]
     help="Directory of the figure demo.png.",
 )
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--fresh", is_flag=True, help="Delete the study first and start it again.")
+@click.option(
+    "--verbose", is_flag=True, help="Print each failed trial's traceback (kept in the storage)."
+)
 def demo_command(
     full: bool,
     storage: str,
@@ -37,28 +48,50 @@ def demo_command(
     data_dir: str | None,
     out_dir: str,
     quiet: bool,
-) -> None:
+    fresh: bool = False,
+    verbose: bool = False,
+) -> int:
     """Tune a simplified AlexNet on MNIST with HybridSampler, end to end.
 
     Genetic generations explore, Bayesian-bandit refinement exploits, the best configuration is
     retrained and tested, and a figure is written. The quick profile (default) uses the MNIST
-    subset bundled with smarttune and finishes in minutes on a laptop CPU.
+    subset bundled with smarttune and finishes in minutes on a laptop CPU. Run again, it
+    resumes an interrupted study; a complete one is reported (--fresh starts it again).
     """
     from smarttune.demo import PROFILES, run_demo
 
     quiet_optuna_logs()
     profile = PROFILES["full" if full else "quick"]
+    name = study_name or f"demo-{profile.name}"
     result = run_demo(
         profile,
         storage=storage,
-        study_name=study_name or f"demo-{profile.name}",
+        study_name=name,
         seed=seed,
         device=device,
         data_dir=data_dir,
         out_dir=out_dir,
         progress=not quiet,
         echo=click.echo,
+        fresh=fresh,
+        verbose=verbose,
     )
+    if result.status == "failed":
+        click.echo(result.message, err=True)
+        return EXIT_ALL_FAILED
+    if result.status == "complete":
+        trials = len(result.study.trials)
+        click.echo(
+            f"Study {name!r} in {storage} is complete ({trials} trials, best validation "
+            f"accuracy {result.best_value:.4f}): add --fresh to run it again, or --study NAME "
+            "for a new study."
+        )
+        return 0
+    _print_result(result, storage)
+    return 0
+
+
+def _print_result(result: DemoResult, storage: str) -> None:
     switch = result.study.sampler
     click.echo(f"Best validation accuracy: {result.best_value:.4f}")
     click.echo(f"Best parameters: {json.dumps(result.best_params, default=str)}")

@@ -6,20 +6,23 @@ from typing import Any
 
 import click
 
-from smarttune._api import tune
+from smarttune._api import preflight, tune
+from smarttune._failures import all_failed_summary
 from smarttune._validation import Constraint, Interval, Options, validate_parameter
 from smarttune.cli._config import apply_space, config_option
-from smarttune.cli._execution import build_executor
+from smarttune.cli._execution import build_executor, prepare_run
 from smarttune.cli._options import quiet_optuna_logs, storage_option
 from smarttune.cli._recommend import learn_from
 from smarttune.execution import ObjectiveSpec
-from smarttune.objectives import load_objective
+from smarttune.objectives import LoadedObjective, load_objective
 from smarttune.pruners import PRUNER_NAMES
 from smarttune.samplers import SAMPLER_NAMES
 
 __all__ = ["tune_command"]
 
 _DEFAULT_TRIALS_WITHOUT_TIMEOUT = 20
+#: Exit status of a run in which every trial of the study failed.
+EXIT_ALL_FAILED = 1
 
 
 @click.command("tune")
@@ -54,7 +57,7 @@ _DEFAULT_TRIALS_WITHOUT_TIMEOUT = 20
 @click.option(
     "--direction",
     type=str,
-    help="maximize or minimize (default: the task's, or maximize for a function).",
+    help="maximize or minimize (default: the task's, or minimize for a function, as Optuna).",
 )
 @click.option(
     "--device",
@@ -63,9 +66,20 @@ _DEFAULT_TRIALS_WITHOUT_TIMEOUT = 20
 )
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option(
+    "--verbose", is_flag=True, help="Print each failed trial's traceback (kept in the storage)."
+)
+@click.option(
     "--learn",
     is_flag=True,
     help="Add the finished study to your knowledge base (SMARTTUNE_KNOWLEDGE or the cache).",
+)
+@click.option(
+    "--transfer-from",
+    metavar="URL",
+    help="Learn from the past studies in this storage (default: --storage's own).",
+)
+@click.option(
+    "--no-transfer", is_flag=True, help="Do not learn from past studies of the same space."
 )
 @config_option
 def tune_command(
@@ -81,23 +95,41 @@ def tune_command(
     direction: str | None,
     device: str | None,
     quiet: bool,
+    verbose: bool = False,
     learn: bool = False,
     executor: str = "local",
     ray_address: str | None = None,
     batch_size: int | None = None,
     space: dict[str, Any] | None = None,
-) -> None:
+    transfer_from: str | None = None,
+    no_transfer: bool = False,
+) -> int:
     """Tune OBJECTIVE, resuming the study of the same name if the storage has one.
 
     OBJECTIVE is a built-in task (see `smarttune tasks`), package.module:function or
-    path/to/file.py:function; with --config FILE it may come from the file instead.
+    path/to/file.py:function; with --config FILE it may come from the file instead. A function
+    is minimized unless --direction says otherwise; a task has its own direction. A failed
+    trial prints one line; its traceback is kept in the storage (and printed with --verbose).
     """
     _validate_options(trials=trials, timeout=timeout, jobs=jobs, seed=seed, direction=direction)
     quiet_optuna_logs()
+    prepare_run(storage)
     loaded = apply_space(load_objective(objective, seed=seed, device=device), space)
     if trials is None and timeout is None:
         trials = _DEFAULT_TRIALS_WITHOUT_TIMEOUT
     chosen = build_executor(executor, jobs=jobs, ray_address=ray_address, batch_size=batch_size)
+    name = study_name or loaded.name
+    target = preflight(
+        loaded.function,
+        storage=storage,
+        study_name=name,
+        direction=direction,
+        check_task=executor != "ray",  # Ray workers may run elsewhere, e.g. on a GPU node
+    )
+    click.echo(
+        f"Tuning {target.objective} ({_goal(target.direction, loaded)}) in study {name!r} "
+        f"at {storage}: {_budget(trials, timeout)}, sampler {sampler}."
+    )
     study = tune(
         loaded.function if chosen is None else ObjectiveSpec(objective, seed=seed, device=device),
         n_trials=trials,
@@ -105,16 +137,33 @@ def tune_command(
         sampler=sampler,
         pruner=pruner,
         storage=storage,
-        study_name=study_name or loaded.name,
-        direction=direction or loaded.direction or "maximize",
+        study_name=name,
+        direction=target.direction,
         n_jobs=jobs,
         executor=chosen,
         seed=seed,
         progress=not quiet,
+        verbose=verbose,
+        transfer=False if no_transfer else (transfer_from or True),
     )
+    hint = "The tracebacks are in the storage; rerun with --verbose to print them."
+    if summary := all_failed_summary(study, hint=hint):
+        click.echo(summary, err=True)
+        return EXIT_ALL_FAILED
     _print_summary(study, storage)
     if learn:
         learn_from(study, loaded)
+    return 0
+
+
+def _goal(direction: str, loaded: LoadedObjective) -> str:
+    """``maximize validation accuracy`` for a task, ``minimize`` for a function."""
+    return f"{direction} {loaded.task.metric}" if loaded.task is not None else direction
+
+
+def _budget(trials: int | None, timeout: float | None) -> str:
+    parts = ([f"{trials} trials"] if trials else []) + ([f"{timeout:g} s"] if timeout else [])
+    return " or ".join(parts)
 
 
 def _validate_options(

@@ -14,6 +14,7 @@ numbers or booleans). The objective is then called with a dict of the drawn valu
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 from collections.abc import Callable, Mapping
@@ -134,7 +135,8 @@ def with_space(
         return function(params)
 
     objective.__name__ = getattr(function, "__name__", "objective")
-    return objective
+    # __wrapped__: a study records the user's function as what it tunes, not this wrapper.
+    return functools.update_wrapper(objective, function, assigned=(), updated=())
 
 
 def _suggest(trial: optuna.Trial, name: str, dist: Any) -> Any:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from smarttune.execution._base import RETRY_HISTORY_KEY, RETRY_OF_KEY, WORKER_KEY
 from smarttune.execution._executor import Executor
-from smarttune.execution._guard import FAIL_REASON_KEY, guard_objective
+from smarttune.execution._guard import FAIL_REASON_KEY, TRACEBACK_KEY, guard_objective
 from smarttune.execution._local import LocalExecutor
 from smarttune.execution._objective import ObjectiveSpec
 from smarttune.execution._recovery import RetryDeadTrial
@@ -30,6 +30,7 @@ __all__ = [
     "FAIL_REASON_KEY",
     "RETRY_HISTORY_KEY",
     "RETRY_OF_KEY",
+    "TRACEBACK_KEY",
     "WORKER_KEY",
     "Executor",
     "LocalExecutor",

@@ -13,6 +13,10 @@ model, a search space and a score.
 * ``fidelity`` (a fraction in (0, 1], 1 = the full budget) scales the training budget: epochs
   for neural tasks, training rows for scikit-learn tasks; multi-fidelity schedulers lower it.
 * ``seed`` makes splits and training deterministic.
+* ``check()`` runs once before the first trial (``tune()``, ``smarttune tune``, ``demo`` and
+  ``compare`` call it): it raises a one-line :class:`~smarttune.exceptions.SmartTuneError`
+  naming the fix for what would make every trial fail (device, dataset); what it loads may be
+  kept for the trials.
 
 Checkpoints (population-based training, :mod:`smarttune.pbt`), for tasks that set
 ``supports_checkpoints``: ``suggest(trial)`` suggests a configuration without training;
@@ -85,6 +89,16 @@ class Task(ABC):
     def meta_features(self) -> dict[str, float]:
         """Describe the task's data (rows, features, classes, …) for meta-learning."""
         return {}
+
+    def check(self) -> None:
+        """Check before the first trial what would make every trial fail; the base checks nothing.
+
+        Raises:
+            SmartTuneError: One line naming what is missing and how to fix it (e.g.
+                :class:`~smarttune.exceptions.DataError` for a dataset that is neither present
+                nor downloadable).
+        """
+        return None
 
     # ----------------------------------------------------------------- checkpoints (PBT)
 

@@ -51,7 +51,10 @@ def resolve_device(device: str) -> torch.device:
     import torch
 
     if device == "cuda" and not torch.cuda.is_available():
-        raise InvalidParameterError("device='cuda' was asked for, but CUDA is not available.")
+        raise InvalidParameterError(
+            "device='cuda' was asked for, but CUDA is not available on this machine "
+            f"(torch {torch.__version__}): use device 'cpu' or 'auto' (--device cpu)."
+        )
     if device == "auto":
         device = "cuda" if torch.cuda.is_available() else "cpu"
     return torch.device(device)

@@ -215,16 +215,30 @@ class TorchTask(Task):
         train = self._splits.folds[0][0]
         return {"n_rows": float(len(train)), "n_features": float(train.X[0].numel())}
 
+    def check(self) -> None:
+        """Resolve the device and load the data (kept for the trials), before any trial.
+
+        Raises:
+            InvalidParameterError: If ``device="cuda"`` and CUDA is not available.
+            DataError: If a dataset file is missing and cannot be downloaded.
+        """
+        _ = self._device
+        _ = self._cpu_splits
+
     @cached_property
     def _device(self) -> torch.device:
         return resolve_device(self.device)
 
     @cached_property
-    def _splits(self) -> Splits:
+    def _cpu_splits(self) -> Splits:
         splits = self.load_splits()
         cap = self.max_train_rows
         folds = tuple((train.head(cap), val) for train, val in splits.folds)
-        return Splits(folds, splits.train_val.head(cap), splits.test).to(self._device)
+        return Splits(folds, splits.train_val.head(cap), splits.test)
+
+    @cached_property
+    def _splits(self) -> Splits:
+        return self._cpu_splits.to(self._device)
 
     def _trainer(self, params: dict[str, Any], seed: int) -> Trainer:
         from smarttune.tasks.torch._training import Trainer
