@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from smarttune._validation import Constraint, Interval, validate_parameter
+from smarttune.cli._execution import prepare_run
 from smarttune.cli._options import load_study, quiet_optuna_logs
 from smarttune.exceptions import StorageError
 from smarttune.execution import ObjectiveSpec
@@ -37,7 +38,7 @@ __all__ = ["worker_command"]
     type=int,
     default=10,
     show_default=True,
-    help="Seconds between heartbeats of a running trial (RDB storages; 0: none).",
+    help="Seconds between heartbeats of a running trial (every storage; 0: none).",
 )
 @click.option(
     "--max-retries",
@@ -66,6 +67,7 @@ def worker_command(
         if value is not None:
             validate_parameter(name, value, constraints, kind="option")
     quiet_optuna_logs()
+    prepare_run(storage)
     study = load_study(storage, study_name)
     attrs = study._storage.get_study_system_attrs(study._study_id)
     spec = StudySpec(

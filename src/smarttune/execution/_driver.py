@@ -25,8 +25,8 @@ from smarttune.execution._base import Finished, Outcome, StudySpec, TrialJob
 from smarttune.execution._recovery import (
     RetryDeadTrial,
     fail_job_trials,
-    fail_orphaned_trials,
     fail_stale_trials,
+    recover_trials,
     tag_trial,
 )
 from smarttune.execution._worker import derive_seed
@@ -53,6 +53,9 @@ class Pool(Protocol):
     def wait(self, timeout: float) -> list[Finished]:
         """Return the jobs that finished or lost their worker within ``timeout`` seconds."""
 
+    def stop(self) -> None:
+        """Interrupt the jobs in flight and end the workers (the run was interrupted)."""
+
 
 def drive(
     pool: Pool,
@@ -68,15 +71,23 @@ def drive(
 
     A trial settles when it ends COMPLETE, PRUNED or FAIL with no retry pending; a trial whose
     worker was lost is failed and, while its retries last, run again with the same parameters.
+    On an interrupt (Ctrl-C, SIGTERM) or an error, the workers are stopped and the trials in
+    flight are failed (not retried) before the exception propagates.
     """
     retry = RetryDeadTrial(max_retries=spec.max_retries)
-    fail_stale_trials(study)
-    fail_orphaned_trials(study, retry)
+    recover_trials(study, retry)
     loop = _Loop(pool, study, spec, retry, callbacks, timeout)
-    if batch_size is None:
-        loop.run_free(n_trials)
-    else:
-        loop.run_batches(n_trials, batch_size)
+    try:
+        if batch_size is None:
+            loop.run_free(n_trials)
+        else:
+            loop.run_batches(n_trials, batch_size)
+    except BaseException as exc:
+        pool.stop()
+        reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else "its driver failed"
+        for token in (*loop.in_flight, loop.token):
+            fail_job_trials(study, token, reason, RetryDeadTrial(max_retries=0))
+        raise
 
 
 class _Loop:
@@ -95,6 +106,7 @@ class _Loop:
         self.jobs_started = 0
         self.last_stale_check = time.monotonic()
         self.token = f"driver-{uuid.uuid4().hex}"
+        self.in_flight: set[str] = set()
 
     def expired(self) -> bool:
         return self.deadline is not None and time.monotonic() >= self.deadline
@@ -112,6 +124,7 @@ class _Loop:
                 return
             for finished in self.pool.wait(_WAIT_S):
                 running.discard(finished.token)
+                self.in_flight.discard(finished.token)
                 settled += self._settle(finished)
             self._check_stale()
 
@@ -140,6 +153,7 @@ class _Loop:
                 running[self._submit(trial_id, seed)] = trial_id
             for finished in self.pool.wait(_WAIT_S):
                 trial_id = running.pop(finished.token)
+                self.in_flight.discard(finished.token)
                 if finished.outcome is not None:
                     outcomes[trial_id] = finished.outcome
                 elif self._lose(finished):  # its retry is waiting: ask for it in its place
@@ -158,6 +172,7 @@ class _Loop:
 
     def _submit(self, trial_id: int | None, seed: int | None) -> str:
         token = uuid.uuid4().hex
+        self.in_flight.add(token)
         self.pool.submit(TrialJob(self.spec, token, seed, trial_id))
         self.jobs_started += 1
         return token
@@ -195,7 +210,7 @@ class _Loop:
     def _check_stale(self) -> None:
         interval = self.spec.heartbeat_interval
         if interval is not None and time.monotonic() - self.last_stale_check >= interval:
-            fail_stale_trials(self.study)
+            fail_stale_trials(self.study, self.retry)
             self.last_stale_check = time.monotonic()
 
 

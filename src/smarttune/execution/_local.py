@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import time
 import traceback
 from contextlib import contextmanager, suppress
 from multiprocessing.connection import Connection, wait
@@ -12,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 from smarttune._validation import Interval, Options, validate_params
 from smarttune.execution._base import Finished, Outcome, TrialJob
 from smarttune.execution._executor import Executor
+from smarttune.execution._liveness import die_with_parent, raise_on_sigterm, watch_driver
+from smarttune.execution._recovery import process_identity
 from smarttune.execution._worker import run_job
 
 if TYPE_CHECKING:
@@ -19,6 +23,8 @@ if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
 
 __all__ = ["LocalExecutor"]
+
+_STOP_GRACE_S = 5.0
 
 
 class LocalExecutor(Executor):
@@ -29,6 +35,11 @@ class LocalExecutor(Executor):
     same parameters, and a new process takes its place. Processes are started with ``spawn``,
     so the objective must be picklable: a module-level function or an
     :class:`~smarttune.execution.ObjectiveSpec`.
+
+    Workers die with their driver (a parent-death signal, and a thread that watches the driver):
+    a killed driver leaves no worker running, and the next run fails and retries the trials
+    they left RUNNING. On Ctrl-C or SIGTERM of the driver, the workers' running trials are
+    marked FAIL and the workers end without printing anything.
 
     Args:
         n_jobs: Worker processes; -1 for one per CPU.
@@ -70,7 +81,7 @@ def _context() -> Any:  # the context's Process/Pipe are not on BaseContext for 
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["smarttune.execution._worker"])
+    context.set_forkserver_preload(["smarttune.execution._forkserver"])
     return context
 
 
@@ -109,6 +120,17 @@ class ProcessPool:
                 finished.append(self._collect(slot))
         return finished
 
+    def stop(self) -> None:
+        """Interrupt every worker (SIGTERM: each fails its running trial), then end them."""
+        for slot in self._slots:
+            with suppress(OSError):
+                if slot.process.pid is not None and slot.process.is_alive():
+                    os.kill(slot.process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + _STOP_GRACE_S
+        for slot in self._slots:
+            slot.process.join(timeout=max(0.0, deadline - time.monotonic()))
+        self.close()
+
     def close(self) -> None:
         for slot in self._slots:
             with suppress(OSError):
@@ -126,7 +148,8 @@ class ProcessPool:
         process = self._context.Process(target=serve, args=(child,), daemon=True)
         process.start()
         child.close()
-        parent.send(dict(os.environ))  # the forkserver's environment is from its own start
+        # The forkserver's environment is from its own start; the driver is whom to die with.
+        parent.send((dict(os.environ), process_identity()))
         slot = _Slot(process, parent)
         self._slots.append(slot)
         return slot
@@ -153,19 +176,33 @@ class ProcessPool:
 
 
 def serve(connection: Connection) -> None:
-    """A worker process: run jobs from ``connection`` until it sends None or closes."""
+    """A worker process: run jobs from ``connection`` until it sends None or closes.
+
+    The worker dies with its driver; SIGINT or SIGTERM fails its running trial and ends it
+    quietly (the driver fails whatever it left).
+    """
     import optuna
 
+    die_with_parent()
+    raise_on_sigterm()
     optuna.logging.set_verbosity(optuna.logging.WARNING)  # the driver reports progress
-    environment = connection.recv()
-    os.environ.clear()
-    os.environ.update(environment)
+    try:
+        environment, driver = connection.recv()
+        watch_driver(driver)
+        os.environ.clear()
+        os.environ.update(environment)
+        _serve_jobs(connection)
+    except (KeyboardInterrupt, EOFError, OSError):
+        return
+
+
+def _serve_jobs(connection: Connection) -> None:
     while True:
         try:
             job = connection.recv()
-        except (EOFError, OSError):
-            return
         except Exception as exc:  # e.g. the objective cannot be unpickled in this process
+            if isinstance(exc, (EOFError, OSError)):
+                return
             connection.send(exc)
             continue
         if job is None:

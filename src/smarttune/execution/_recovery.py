@@ -8,8 +8,12 @@ the storage. It is found in one of three ways, and failed exactly once whichever
   the job's token (:func:`fail_job_trials`);
 * a driver starting on the same host fails the trials of local worker processes that no longer
   exist (:func:`fail_orphaned_trials`) — this covers a crashed driver and its workers;
-* on RDB storages, Optuna's heartbeats: a trial whose heartbeat is older than the grace period
-  is failed by the next worker or driver that calls :func:`fail_stale_trials`.
+* heartbeats: a trial whose heartbeat is older than the grace period is failed by the next
+  worker or driver that calls :func:`fail_stale_trials` (Optuna's heartbeats on RDB storages,
+  :mod:`smarttune.execution._heartbeat` on every storage, journal and Redis included).
+
+:func:`recover_trials` runs the last two checks; every run calls it when it opens a study,
+serial runs included, so a trial left RUNNING by a killed process is failed by the next run.
 
 Then :class:`RetryDeadTrial` adds a WAITING copy with the same parameters, which the next
 ``study.ask()`` of any worker picks up: the pattern of Optuna's
@@ -26,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from smarttune.execution._base import RETRY_HISTORY_KEY, RETRY_OF_KEY, WORKER_KEY
 from smarttune.execution._guard import FAIL_REASON_KEY
+from smarttune.execution._heartbeat import HEARTBEAT_KEY, is_silent
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -38,13 +43,15 @@ __all__ = [
     "fail_job_trials",
     "fail_orphaned_trials",
     "fail_stale_trials",
+    "is_alive",
     "process_identity",
+    "recover_trials",
     "tag_trial",
 ]
 
 _HOST = socket.gethostname()
 # Keys that describe one attempt and must not be copied onto its retry.
-_PER_ATTEMPT_KEYS = (WORKER_KEY, FAIL_REASON_KEY)
+_PER_ATTEMPT_KEYS = (WORKER_KEY, FAIL_REASON_KEY, HEARTBEAT_KEY)
 
 
 class RetryDeadTrial:
@@ -149,35 +156,53 @@ def fail_job_trials(
         for t in study.get_trials(deepcopy=False)
         if t.state.is_finished() and _tag(t).get("job") == token
     ]
-    failed, retried = _fail_running(study, lambda tag: tag.get("job") == token, reason, retry)
+    failed, retried = _fail_running(
+        study, lambda trial: _tag(trial).get("job") == token, reason, retry
+    )
     return len(finished) + failed - retried, retried
 
 
 def fail_orphaned_trials(study: optuna.Study, retry: RetryDeadTrial) -> tuple[int, int]:
-    """Fail the running trials whose worker process on this host no longer exists.
+    """Fail the running trials whose process on this host no longer exists.
 
     Returns:
         How many trials were failed and how many of them queued for a retry.
     """
 
-    def orphaned(tag: dict[str, Any]) -> bool:
-        return tag.get("host") == _HOST and not _alive(str(tag.get("process", "")))
+    def orphaned(trial: optuna.trial.FrozenTrial) -> bool:
+        tag = _tag(trial)
+        return tag.get("host") == _HOST and not is_alive(str(tag.get("process", "")))
 
-    return _fail_running(study, orphaned, "its worker process is gone", retry)
+    return _fail_running(study, orphaned, "its process is gone (killed or crashed)", retry)
 
 
-def fail_stale_trials(study: optuna.Study) -> None:
-    """Run Optuna's heartbeat check (a no-op unless the storage records heartbeats)."""
+def fail_stale_trials(study: optuna.Study, retry: RetryDeadTrial | None = None) -> int:
+    """Fail the running trials whose heartbeat stopped; return how many.
+
+    Runs Optuna's check (RDB storages opened with heartbeats, which retry through the storage's
+    callback) and smarttune's (any storage; retried with ``retry``, default one retry).
+    """
     import optuna
 
     with warnings.catch_warnings():  # experimental in Optuna; the behaviour is what we rely on
         warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
         optuna.storages.fail_stale_trials(study)
+    retry = RetryDeadTrial() if retry is None else retry
+    return _fail_running(study, is_silent, "its heartbeat stopped", retry)[0]
+
+
+def recover_trials(study: optuna.Study, retry: RetryDeadTrial) -> int:
+    """Fail (and retry) the trials of dead local processes and of silent heartbeats.
+
+    Returns:
+        How many trials were failed.
+    """
+    return fail_orphaned_trials(study, retry)[0] + fail_stale_trials(study, retry)
 
 
 def _fail_running(
     study: optuna.Study,
-    selected: Callable[[dict[str, Any]], bool],
+    selected: Callable[[optuna.trial.FrozenTrial], bool],
     reason: str,
     retry: RetryDeadTrial,
 ) -> tuple[int, int]:
@@ -187,8 +212,7 @@ def _fail_running(
     running = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.RUNNING,))
     failed = retried = 0
     for trial in running:
-        tag = _tag(trial)
-        if not tag or not selected(tag):
+        if not selected(trial):
             continue
         try:
             storage.set_trial_system_attr(trial._trial_id, FAIL_REASON_KEY, f"lost: {reason}")
@@ -215,7 +239,8 @@ def _start_time(pid: int) -> str:
     return fields[19]  # field 22 of stat(5); fields[0] is field 3
 
 
-def _alive(identity: str) -> bool:
+def is_alive(identity: str) -> bool:
+    """Whether the local process ``pid@start`` still runs (True when that cannot be told)."""
     pid_text, _, start = identity.partition("@")
     if not pid_text.isdigit():
         return True  # not ours to judge

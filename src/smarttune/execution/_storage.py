@@ -10,6 +10,8 @@ Beyond :func:`smarttune.storage.open_storage`, executors open
 * ``grpc://host:port`` — Optuna's gRPC storage proxy (``optuna.storages.run_grpc_proxy_server``
   in front of an RDB storage), for clusters whose workers should not each hold a database
   connection.
+
+An in-memory SQLite URL (``sqlite://``) is refused: each worker would open its own, empty.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ import warnings
 from contextlib import closing
 from typing import TYPE_CHECKING
 
+from smarttune._storage_rdb import is_memory_sqlite
 from smarttune.exceptions import StorageError
 from smarttune.execution._recovery import RetryDeadTrial
-from smarttune.storage import open_storage
+from smarttune.storage import open_rdb, open_storage
 
 if TYPE_CHECKING:
     import optuna
@@ -64,19 +67,13 @@ def _open(
 ) -> optuna.storages.BaseStorage:
     import optuna
 
-    if url.startswith("redis://"):
-        from optuna.storages.journal import JournalRedisBackend, JournalStorage
-
-        with warnings.catch_warnings():  # experimental in Optuna
-            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-            return JournalStorage(JournalRedisBackend(url))
-    if url.startswith("grpc://"):
-        host, _, port = url.removeprefix("grpc://").rstrip("/").rpartition(":")
-        if not port.isdigit():
-            raise StorageError(f"The gRPC storage {url!r} needs a port: grpc://host:port")
-        return optuna.storages.GrpcStorageProxy(host=host or "localhost", port=int(port))
+    if url.startswith("sqlite") and is_memory_sqlite(url):
+        raise StorageError(
+            f"The storage {url!r} is an in-memory SQLite database that each worker process "
+            "would open empty; use a file: sqlite:///smarttune.db"
+        )
     if url.startswith("sqlite:///"):
-        _enable_wal(url.removeprefix("sqlite:///"))
+        _enable_wal(url.removeprefix("sqlite:///").split("?")[0])
     if heartbeat_interval is None or not url.startswith(("sqlite", "postgres", "mysql")):
         return open_storage(url)
     engine_kwargs: dict[str, object] = {}
@@ -84,16 +81,13 @@ def _open(
         engine_kwargs["connect_args"] = {"timeout": _SQLITE_LOCK_TIMEOUT_S}
     with warnings.catch_warnings():  # heartbeats are experimental in Optuna
         warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-        try:
-            return optuna.storages.RDBStorage(
-                url,
-                engine_kwargs=engine_kwargs,
-                heartbeat_interval=heartbeat_interval,
-                grace_period=grace_period,
-                heartbeat_stale_trial_callback=_RetryCallback(max_retries),
-            )
-        except Exception as exc:
-            raise StorageError(f"Cannot open the storage {url!r}: {exc}") from exc
+        return open_rdb(
+            url,
+            engine_kwargs=engine_kwargs,
+            heartbeat_interval=heartbeat_interval,
+            grace_period=grace_period,
+            heartbeat_stale_trial_callback=_RetryCallback(max_retries),
+        )
 
 
 class _RetryCallback:

@@ -10,9 +10,16 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from smarttune.execution._base import Outcome, StudySpec, TrialJob
-from smarttune.execution._guard import guard_objective
-from smarttune.execution._recovery import claim_trial, fail_stale_trials, tag_trial
+from smarttune.execution._guard import FAIL_REASON_KEY, guard_objective
+from smarttune.execution._heartbeat import beating
+from smarttune.execution._recovery import (
+    RetryDeadTrial,
+    claim_trial,
+    fail_stale_trials,
+    tag_trial,
+)
 from smarttune.execution._storage import open_shared_storage, supports_heartbeat
+from smarttune.execution._tracking import exit_as_error
 from smarttune.pruners import resolve_pruner
 from smarttune.samplers import resolve_sampler
 
@@ -62,7 +69,7 @@ def _run_next_trial(job: TrialJob) -> Outcome:
 
     spec = job.study
     study = _study(spec, _sampler(spec.sampler, job.sampler_seed))
-    fail_stale_trials(study)  # as study.optimize does before each trial
+    fail_stale_trials(study, RetryDeadTrial(max_retries=spec.max_retries))  # as optimize does
     trial = optuna.Trial(study, claim_trial(study, job.token))
     outcome = _evaluate(trial, job.token, spec)
     state = optuna.trial.TrialState[outcome.state]
@@ -84,17 +91,36 @@ def _run_assigned_trial(job: TrialJob, trial_id: int) -> Outcome:
 
 
 def _evaluate(trial: optuna.Trial, token: str, spec: StudySpec) -> Outcome:
-    """Run the objective on ``trial`` under heartbeats; the tell is the caller's."""
+    """Run the objective on ``trial`` under heartbeats; the tell is the caller's.
+
+    ``sys.exit()`` in the objective fails the trial with its reason; an interrupt (SIGINT, or
+    SIGTERM in a pool worker) fails it as interrupted and propagates.
+    """
     import optuna
 
-    with _heartbeat(trial.storage, trial._trial_id):
+    with _heartbeat(trial.storage, trial._trial_id, spec.heartbeat_interval):
         try:
-            value = guard_objective(spec.objective)(trial)
+            value = guard_objective(exit_as_error(spec.objective))(trial)
         except optuna.TrialPruned:
             return Outcome(token, trial._trial_id, "PRUNED")
         except Exception:  # recorded on the trial by the guard
             return Outcome(token, trial._trial_id, "FAIL")
+        except KeyboardInterrupt as exc:
+            _fail_interrupted(trial, exc)
+            raise
     return Outcome(token, trial._trial_id, "COMPLETE", value)
+
+
+def _fail_interrupted(trial: optuna.Trial, exc: KeyboardInterrupt) -> None:
+    import optuna
+
+    storage = trial.storage
+    reason = f"interrupted ({exc.args[0] if exc.args else 'SIGINT'})"
+    try:
+        storage.set_trial_system_attr(trial._trial_id, FAIL_REASON_KEY, reason)
+        storage.set_trial_state_values(trial._trial_id, optuna.trial.TrialState.FAIL)
+    except optuna.exceptions.UpdateFinishedTrialError:
+        pass
 
 
 def _study(spec: StudySpec, sampler: optuna.samplers.BaseSampler) -> optuna.Study:
@@ -121,10 +147,22 @@ def _sampler(
 
 
 @contextmanager
-def _heartbeat(storage: optuna.storages.BaseStorage, trial_id: int) -> Iterator[None]:
-    if not supports_heartbeat(storage):
+def _heartbeat(
+    storage: optuna.storages.BaseStorage, trial_id: int, interval: int | None
+) -> Iterator[None]:
+    """Optuna's heartbeats on an RDB storage opened with them, else smarttune's (if asked)."""
+    if supports_heartbeat(storage):
+        with _optuna_heartbeat(storage, trial_id):
+            yield
+    elif interval:
+        with beating(storage, trial_id, float(interval)):
+            yield
+    else:
         yield
-        return
+
+
+@contextmanager
+def _optuna_heartbeat(storage: optuna.storages.BaseStorage, trial_id: int) -> Iterator[None]:
     interval = float(storage.heartbeat_interval)  # type: ignore[attr-defined]
     stop = threading.Event()
 

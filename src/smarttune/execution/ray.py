@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import concurrent.futures
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
 from smarttune._imports import optional_import
@@ -37,6 +38,32 @@ if TYPE_CHECKING:
 __all__ = ["RayActorPool", "RayExecutor"]
 
 _RESOURCES_TTL_S = 1.0
+_CONNECT_TIMEOUT_S = 5.0
+
+
+def check_reachable(address: str | None, timeout: float = _CONNECT_TIMEOUT_S) -> None:
+    """Fail in ``timeout`` seconds, not hang, when the cluster at ``address`` does not answer.
+
+    ``None`` and ``"auto"`` (a local or ``RAY_ADDRESS`` cluster) are left to Ray.
+
+    Raises:
+        InvalidParameterError: If no server accepts a connection at ``address``'s host and port.
+    """
+    if address is None or address in ("auto", "local"):
+        return
+    target = address.removeprefix("ray://").rstrip("/")
+    host, _, port = target.rpartition(":")
+    if not port.isdigit():
+        raise InvalidParameterError(
+            f"The 'address' parameter of RayExecutor must be 'auto' or host:port. Got {address!r}."
+        )
+    try:
+        socket.create_connection((host or "127.0.0.1", int(port)), timeout=timeout).close()
+    except OSError as exc:
+        raise InvalidParameterError(
+            f"The 'address' parameter of RayExecutor must name a reachable Ray cluster; nothing "
+            f"answered at {address!r} within {timeout:g} s ({exc.strerror or exc})."
+        ) from exc
 
 
 class RayExecutor(Executor):
@@ -103,6 +130,7 @@ class RayExecutor(Executor):
         ray = optional_import("ray", extra="ray", purpose="RayExecutor")
         started_here = not ray.is_initialized()
         if started_here:
+            check_reachable(self.address)
             ray.init(
                 address=self.address,
                 logging_level=logging.ERROR,
@@ -153,6 +181,13 @@ class RayPool:
         if ready:
             ready, _ = self._ray.wait(refs, num_returns=len(refs), timeout=0)
         return [self._collect(ref) for ref in ready]
+
+    def stop(self) -> None:
+        """Cancel the tasks in flight (the driver fails their trials)."""
+        for ref in list(self._in_flight):
+            with suppress(Exception):
+                self._ray.cancel(ref, force=True)
+        self._in_flight.clear()
 
     def _collect(self, ref: Any) -> Finished:
         token = self._in_flight.pop(ref)
@@ -233,6 +268,7 @@ class RayActorPool(concurrent.futures.Executor):
         self._ray = ray
         self._started_here = not ray.is_initialized()
         if self._started_here:
+            check_reachable(address)
             ray.init(
                 address=address,
                 logging_level=logging.ERROR,
