@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import math
 import warnings
+from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -13,16 +16,19 @@ from smarttune._validation import Interval, validate_parameter
 from smarttune.knowledge import (
     METHODS,
     KnowledgeBase,
+    Recommendation,
     UnseenParameterWarning,
     default_path,
     describe_task,
     learn_study,
     task_family,
 )
+from smarttune.knowledge._io import Learned
+from smarttune.knowledge._scale import ValueScale, value_scale
 from smarttune.metadataset import probe_search_space
 from smarttune.tasks import get_task
 
-__all__ = ["learn_from", "open_knowledge", "recommend_command"]
+__all__ = ["best_first", "learn_from", "open_knowledge", "recommend_command"]
 
 
 def open_knowledge(path: str | None, method: str = "tst") -> tuple[KnowledgeBase, str]:
@@ -66,24 +72,82 @@ def recommend_command(
         picks = kb.recommend(loaded, top, search_space=probe_search_space(loaded))
     for warning in caught:
         click.echo(f"warning: {warning.message}", err=True)
-    if as_json:
-        rows = [
-            {"params": r.params, "predicted_score": None if math.isnan(s) else s}
-            for r, s in ((r, r.predicted_score) for r in picks)
-        ]
-        click.echo(json.dumps({"task": task, "recommendations": rows}, indent=2, default=str))
-        return
     family = task_family(loaded)
-    n = len(kb.records_of(family))
-    click.echo(f"Top {len(picks)} for {task} from {n} {family!r} studies in {_short(origin)}:")
+    records = kb.records_of(family)
+    scale = value_scale(records, task, loaded.direction)
+    picks = best_first(picks)
+    if as_json:
+        click.echo(json.dumps(_document(task, loaded, scale, picks), indent=2, default=str))
+        return
+    click.echo(f"Top {len(picks)} for {task} from {len(records)} {family!r} studies in "
+               f"{_short(origin)}:")  # fmt: skip
+    click.echo(_scale_line(task, loaded.metric, scale))
     for rank, pick in enumerate(picks, 1):
         params = ", ".join(
             f"{k}={v:.6g}" if isinstance(v, float) else f"{k}={v!r}" for k, v in pick.params.items()
         )
-        score = (
-            "n/a (defaults)" if math.isnan(pick.predicted_score) else f"{pick.predicted_score:.3f}"
+        click.echo(
+            f"{rank:>3}. {_prediction(pick.predicted_score, loaded.metric, scale)}  {params}"
         )
-        click.echo(f"{rank:>3}. predicted score {score}  {params}")
+
+
+def best_first(picks: Sequence[Recommendation]) -> list[Recommendation]:
+    """``picks`` by predicted normalized score, highest first, defaults (NaN) last.
+
+    The scale back to the task's units is monotone (best value at score 1), so this is also
+    best-first in the printed units, whatever the direction.
+    """
+    return sorted(picks, key=lambda p: -p.predicted_score if not math.isnan(p.predicted_score)
+                  else math.inf)  # fmt: skip
+
+
+def _scale_line(task: str, metric: str, scale: ValueScale | None) -> str:
+    if scale is None:
+        return (
+            "Predictions are normalized scores (1 = the best trial of a similar past study, "
+            f"0 = its 10% quantile), not {metric}: no past study of {task} gives its units. "
+            "Best first."
+        )
+    studies = "study" if scale.n_studies == 1 else "studies"
+    return (
+        f"Predictions are in {metric}: the normalized score mapped onto {scale.n_studies} past "
+        f"{task} {studies} ({scale.n_trials} trials; score 0 = {_number(scale.zero)}, "
+        f"1 = {_number(scale.one)}, their best). Best first."
+    )
+
+
+def _prediction(score: float, metric: str, scale: ValueScale | None) -> str:
+    if math.isnan(score):
+        return "predicted score n/a (defaults)"
+    if scale is None:
+        return f"predicted score {score:.3f}"
+    return f"predicted {metric} {_number(scale.value(score))}"
+
+
+def _number(value: float) -> str:
+    return f"{value:.5g}"
+
+
+def _document(
+    task: str, loaded: Any, scale: ValueScale | None, picks: Sequence[Recommendation]
+) -> dict[str, Any]:
+    rows = [
+        {
+            "params": pick.params,
+            "predicted_score": None if math.isnan(pick.predicted_score) else pick.predicted_score,
+            "predicted_value": None
+            if scale is None or math.isnan(pick.predicted_score)
+            else scale.value(pick.predicted_score),
+        }
+        for pick in picks
+    ]
+    return {
+        "task": task,
+        "metric": loaded.metric,
+        "direction": loaded.direction,
+        "scale": None if scale is None else asdict(scale),
+        "recommendations": rows,
+    }
 
 
 def _short(origin: str) -> str:
@@ -102,8 +166,18 @@ def learn_from(study: object, loaded: object) -> None:
         if task is not None
         else {"task": name, "family": name, "dataset": name, "meta_features": {}}
     )
-    path, joined = learn_study(study, description)
-    if joined:
-        click.echo(f"Added study {study.study_name!r} to the knowledge base {path}.")
-    else:
-        click.echo(f"Study {study.study_name!r} has no completed trial; not added to {path}.")
+    path, learned = learn_study(study, description)
+    click.echo(_learned_line(study.study_name, path, learned))
+
+
+def _learned_line(name: str, path: Path, learned: Learned | None) -> str:
+    if learned is None:
+        return f"Study {name!r} has no completed trial; not added to {path}."
+    if learned.replaced:
+        return f"Replaced study {learned.name!r} in the knowledge base {path} (same task)."
+    if learned.name != name:
+        return (
+            f"Added study {name!r} as {learned.name!r} to the knowledge base {path} "
+            f"(it holds a study of another task named {name!r})."
+        )
+    return f"Added study {name!r} to the knowledge base {path}."
