@@ -91,7 +91,6 @@ def cd_diagram_data(
     a maximal run of methods (sorted by rank) whose ranks differ by less than the critical
     difference (J. Demšar, JMLR 7, 2006).
     """
-
     final = [c for c in final_cells(results.cells) if c.status == "ok"]
     tasks = {c.task for c in final}
     per_task = [{c.method for c in final if c.task == t} for t in tasks]
