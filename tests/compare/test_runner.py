@@ -10,7 +10,8 @@ import pytest
 from smarttune.compare import load_results
 from smarttune.compare._compare import plan_cells, run_comparison
 from smarttune.compare._runner import cell_id
-from smarttune.exceptions import InvalidParameterError, UnknownNameError
+from smarttune.compare._summary import summary_rows
+from smarttune.exceptions import DataError, InvalidParameterError, UnknownNameError
 
 from .conftest import OBJECTIVES
 
@@ -138,3 +139,59 @@ def test_cells_in_parallel_processes_give_the_same_results(tmp_path: Path) -> No
         return sorted((c.method, c.seed, c.budget, c.best_value) for c in results.cells)
 
     assert key(parallel) == key(serial)
+
+
+_BROKEN = (
+    "def broken(trial):\n"
+    "    trial.suggest_float('x', 0, 1)\n"
+    "    raise ArithmeticError('no value here')\n"
+)
+
+
+def test_a_cell_without_a_finite_best_is_failed_and_left_out_of_the_ranks(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "broken.py"
+    source.write_text(_BROKEN)
+    broken = f"{source}:broken"
+    results = run_comparison(
+        methods=["random", "tpe"],
+        tasks=[MIXED, broken],
+        out=tmp_path / "out",
+        seeds=[0, 1],
+        trials=[3],
+    )
+    cells = [c for c in results.cells if c.task == broken]
+    assert len(cells) == 4
+    assert all(c.status == "failed" for c in cells)
+    assert {c.error for c in cells} == {
+        "no finite value in 3 evaluations (3 failed, 0 pruned; "
+        "the first: ArithmeticError: no value here)"
+    }
+    assert all(c.status == "ok" for c in results.cells if c.task == MIXED)
+    rows = {(r["task"], r["method"]): r for r in summary_rows(results.cells)}
+    assert rows[(broken, "tpe")]["n_seeds"] == 0
+    assert math.isnan(rows[(broken, "tpe")]["mean_rank"])
+    assert rows[(MIXED, "tpe")]["n_seeds"] == 2
+    statistics = json.loads((tmp_path / "out" / "statistics.json").read_text())
+    assert statistics["n_blocks"] == 2  # the two seeds of MIXED; the broken task's are left out
+    assert {row["task"] for row in statistics["time_to_target"]} == {MIXED}
+
+
+def test_a_task_whose_data_is_missing_stops_the_comparison_before_any_cell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("torch", reason="the torch extra is not installed")
+    monkeypatch.setenv("SMARTTUNE_OFFLINE", "1")
+    empty = tmp_path / "data"
+    empty.mkdir()
+    with pytest.raises(DataError, match=r"^Dataset file 'california-housing/housing.csv'"):
+        run_comparison(
+            methods=["random"],
+            tasks=["housing-mlp"],
+            out=tmp_path / "out",
+            seeds=[0],
+            trials=[2],
+            task_options={"housing-mlp": {"data_dir": str(empty)}},
+        )
+    assert not list((tmp_path / "out").glob("cells/*.json"))

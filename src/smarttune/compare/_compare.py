@@ -16,7 +16,7 @@ from typing import Any
 from smarttune._validation import Interval, Options, validate_params
 from smarttune.compare._methods import applies, get_method
 from smarttune.compare._results import CellResult, ComparisonResults, write_tables
-from smarttune.compare._runner import CellSpec, pending, run_cell
+from smarttune.compare._runner import CellSpec, check_tasks, pending, run_cell
 from smarttune.compare._tasks import task_kind
 from smarttune.exceptions import InvalidParameterError
 
@@ -97,6 +97,10 @@ def run_comparison(
 
     Returns:
         Every cell in ``out``.
+
+    Raises:
+        SmartTuneError: Before any cell runs, if a built-in task cannot (no CUDA for its
+            ``device``, a dataset neither present nor downloadable): one line naming the fix.
     """
     validate_params(
         {"batch": batch, "jobs": jobs, "direction": direction},
@@ -122,6 +126,7 @@ def run_comparison(
     root.mkdir(parents=True, exist_ok=True)
     _record_config(root, methods, tasks, seed_list, trials, seconds, batch, task_options)
     todo = [spec for spec in specs if pending(spec, root)]
+    check_tasks(todo)  # a missing device or dataset: one error before the first cell
     _run(todo, root, jobs, callback)
     results = write_tables(root)
     from smarttune.compare._summary import write_summary

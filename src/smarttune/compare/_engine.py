@@ -63,6 +63,8 @@ class Evaluation:
     state: str
     params: dict[str, Any]
     sampler_s: float = 0.0
+    #: Why the evaluation failed (``Type: message``), or ``""``.
+    error: str = ""
 
 
 @dataclass
@@ -142,7 +144,7 @@ def _one_batch(
         for trial, proposal in zip(trials, proposals, strict=True)
     ]
     stopped = False
-    for trial, proposal, (state, value) in zip(trials, proposals, outcomes, strict=True):
+    for trial, proposal, (state, value, error) in zip(trials, proposals, outcomes, strict=True):
         with clock:
             stopped = _tell(study, trial, state, value) or stopped
         log.evaluations.append(
@@ -153,6 +155,7 @@ def _one_batch(
                 state,
                 dict(trial.params),
                 clock.total,
+                error,
             )
         )
         if proposer is not None and proposal is not None:
@@ -163,7 +166,7 @@ def _one_batch(
 
 def _evaluate(
     task: ResolvedTask, trial: optuna.Trial, proposal: Proposal | None, clock: Clock
-) -> tuple[str, float]:
+) -> tuple[str, float, str]:
     import optuna
 
     objective = task.objective
@@ -172,12 +175,12 @@ def _evaluate(
     try:
         value = float(objective(TimedTrial(trial, clock)))  # type: ignore[arg-type]
     except optuna.TrialPruned:
-        return "PRUNED", math.nan
-    except Exception:  # a failing configuration is a result, as in smarttune.tune()
-        return "FAIL", math.nan
+        return "PRUNED", math.nan, ""
+    except Exception as error:  # a failing configuration is a result, as in smarttune.tune()
+        return "FAIL", math.nan, f"{type(error).__name__}: {error}"
     if not math.isfinite(value):
-        return "FAIL", math.nan
-    return "COMPLETE", value
+        return "FAIL", math.nan, f"the objective returned {value!r}"
+    return "COMPLETE", value, ""
 
 
 def _tell(study: optuna.Study, trial: optuna.Trial, state: str, value: float) -> bool:

@@ -5,7 +5,10 @@ seed and budget kind share one search, run to the largest budget; each smaller b
 prefix of it (the first ``b`` evaluations, or those finished within ``b`` seconds). Every cell
 gets the holdout test score of its own final configuration (``final_fit`` of its best
 parameters). A cell whose file exists with status ``ok`` is skipped, so a killed run resumes
-where it stopped; failed cells are run again.
+where it stopped; failed cells are run again. A cell whose search found no finite value (every
+evaluation failed, or the task could not run) is ``failed``, with the reason in ``error``; the
+statistics leave failed cells out. :func:`check_tasks` runs the built-in tasks' checks (device,
+data) once before the first cell.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from smarttune.compare._results import (
     write_cell,
 )
 
-__all__ = ["CellSpec", "cell_id", "pending", "run_cell"]
+__all__ = ["CellSpec", "cell_id", "check_tasks", "pending", "run_cell"]
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,21 @@ def pending(spec: CellSpec, out: Path) -> bool:
         except (ValueError, KeyError):  # a file cut short: run the cell again
             return True
     return False
+
+
+def check_tasks(specs: Sequence[CellSpec]) -> None:
+    """Run :meth:`~smarttune.tasks.Task.check` of each built-in task of ``specs`` once.
+
+    Raises:
+        SmartTuneError: One line naming what a task lacks (a device, a dataset) and the fix.
+    """
+    from smarttune.tasks import get_task, is_task_name
+
+    checked: set[str] = set()
+    for spec in specs:
+        if spec.task not in checked and is_task_name(spec.task):
+            get_task(spec.task, seed=spec.seed, **spec.task_options).check()
+            checked.add(spec.task)
 
 
 def _quiet() -> None:
@@ -155,7 +173,12 @@ def _cell(
 ) -> tuple[CellResult, list[CurvePoint], list[ParamRecord]]:
     evaluations = _prefix(log, spec, budget)
     best = SearchLog(log.direction, evaluations).best()
+    if best is not None and not math.isfinite(best.value):
+        best = None
     test_score, error = _test_score(task, best)
+    status = "ok" if best is not None else "failed"
+    if best is None:
+        error = _no_value_reason(evaluations)
     last = evaluations[-1] if evaluations else None
     wall = last.elapsed_s if last else 0.0
     if spec.budget_kind == "seconds" or budget >= max(spec.budgets):
@@ -177,7 +200,7 @@ def _cell(
         len(evaluations),
         round(wall, 4),
         round(last.sampler_s if last else 0.0, 4),
-        "ok",
+        status,
         error,
         dict(best.params) if best else {},
     )
@@ -185,6 +208,17 @@ def _cell(
         result,
         _curve(spec, budget, evaluations, log.direction),
         _params(spec, budget, evaluations),
+    )
+
+
+def _no_value_reason(evaluations: Sequence[Evaluation]) -> str:
+    """Why a cell has no best value: its evaluations' states and the first failure's error."""
+    failed = [e for e in evaluations if e.state == "FAIL"]
+    pruned = sum(e.state == "PRUNED" for e in evaluations)
+    first = f"; the first: {failed[0].error}" if failed and failed[0].error else ""
+    return (
+        f"no finite value in {len(evaluations)} evaluations "
+        f"({len(failed)} failed, {pruned} pruned{first})"
     )
 
 

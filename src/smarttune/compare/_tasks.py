@@ -118,6 +118,8 @@ def resolve_task(
 def _builtin(spec: str, task: Task, seed: int, options: dict[str, Any]) -> ResolvedTask:
     from smarttune.tasks import Task, task_info
 
+    task.check()  # the device and the data, before the cell's first evaluation
+
     extra = task_info(spec).extra
     kind = _builtin_kind(extra)
     # A YAHPO surrogate's final_fit returns its targets by name (it has no test split).
