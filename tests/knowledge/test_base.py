@@ -82,11 +82,21 @@ def test_recommend_errors(records: list[StudyRecord]) -> None:
         KnowledgeBase(method="magic")
 
 
-def test_transfer_gives_warm_start_and_prior(records: list[StudyRecord]) -> None:
+def test_transfer_gives_warm_start_and_the_family_as_sources(records: list[StudyRecord]) -> None:
     kb = KnowledgeBase(records=records, method="mlp")
     knowledge = kb.transfer(FakeTask(dict(records[1].meta_features)), k=3)
     assert len(knowledge.warm_start) == 3
-    assert len(knowledge.prior_params) == len(knowledge.prior_scores) > 3
+    assert list(knowledge.sources) == kb.records_of("svm")
+    assert knowledge.prior_params == [] and knowledge.prior_scores == []
+
+
+def test_transfer_to_a_family_without_studies_warns_and_starts_cold(
+    records: list[StudyRecord],
+) -> None:
+    kb = KnowledgeBase(records=records)
+    with pytest.warns(UnseenParameterWarning, match="no study of family 'knn'.*without transfer"):
+        knowledge = kb.transfer({"n_rows": 1.0}, family="knn")
+    assert knowledge.warm_start == [] and list(knowledge.sources) == []
 
 
 def _study_with_description(storage: optuna.storages.BaseStorage, name: str) -> optuna.Study:

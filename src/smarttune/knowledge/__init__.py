@@ -4,7 +4,10 @@
   landmarkers) from plain arrays;
 * :class:`KnowledgeBase` indexes the finished studies of Optuna storages with their tasks'
   meta-features and normalized scores, exports and imports them as JSON (never pickle), and
-  recommends configurations for a new task from a cross-task meta-model.
+  recommends configurations for a new task from a cross-task meta-model;
+* :meth:`TaskKnowledge.prior_mean` weights past studies' models by how well they rank a new
+  study's observations (RGPE) for the sampler's model, and :func:`find_past_studies` finds the
+  user's own earlier studies of the same search space in a storage.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from smarttune.knowledge._base import (
 from smarttune.knowledge._describe import TASK_ATTR, describe_task, task_family
 from smarttune.knowledge._meta_features import META_FEATURE_NAMES, dataset_meta_features
 from smarttune.knowledge._models import MetaModel, MLPBaseline, TwoStageTransfer
+from smarttune.knowledge._past_studies import PastStudies, find_past_studies, study_space
 from smarttune.knowledge._recommend import Recommendation, TaskKnowledge, UnseenParameterWarning
 from smarttune.knowledge._records import StudyRecord, normalized_scores
 
@@ -30,6 +34,7 @@ __all__ = [
     "KnowledgeBase",
     "MLPBaseline",
     "MetaModel",
+    "PastStudies",
     "Recommendation",
     "StudyRecord",
     "TaskKnowledge",
@@ -38,7 +43,9 @@ __all__ = [
     "dataset_meta_features",
     "default_path",
     "describe_task",
+    "find_past_studies",
     "learn_study",
     "normalized_scores",
+    "study_space",
     "task_family",
 ]

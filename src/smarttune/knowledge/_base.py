@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import os
-import tempfile
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,11 +11,19 @@ from typing import TYPE_CHECKING, Any
 from smarttune._validation import Interval, Options, validate_parameter
 from smarttune.exceptions import InvalidParameterError
 from smarttune.knowledge._describe import task_family
-from smarttune.knowledge._io import dump_records, load_records, read_document
+from smarttune.knowledge._io import (
+    Learned,
+    add_to_file,
+    dump_records,
+    load_records,
+    read_document,
+    write_document,
+)
 from smarttune.knowledge._models import MetaModel, MLPBaseline, TwoStageTransfer
 from smarttune.knowledge._recommend import (
     Recommendation,
     TaskKnowledge,
+    UnseenParameterWarning,
     candidate_pool,
     greedy_portfolio,
     select,
@@ -153,13 +160,7 @@ class KnowledgeBase:
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the knowledge base as compact JSON (atomically); return the path."""
         target = Path(path).expanduser()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(self.to_dict(), separators=(",", ":"), allow_nan=False)
-        handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a knowledge base is meant to be shared
-        os.replace(tmp, target)
+        write_document(target, self.to_dict())
         return target
 
     @classmethod
@@ -257,19 +258,26 @@ class KnowledgeBase:
         family: str | None = None,
         search_space: Mapping[str, BaseDistribution] | None = None,
     ) -> TaskKnowledge:
-        """The warm start (top ``k`` recommendations) and prior for a new study of ``task``.
+        """The warm start (top ``k`` recommendations) and the past studies for a new study.
 
-        The prior is the candidate pool (the best configurations of every past study of the
-        family) with the meta-model's predicted scores on ``task``: the transferred belief a
-        surrogate starts from. Arguments as in :meth:`recommend`.
+        The warm start is fitted to ``search_space`` when it is given (and mapped again by
+        :meth:`TaskKnowledge.warm_start_for` onto whatever space the sampler meets); the past
+        studies of the family become :attr:`TaskKnowledge.sources`, which
+        :meth:`TaskKnowledge.prior_mean` weights by how well each ranks the new study's own
+        observations (RGPE). A family without past studies (and no ``search_space`` for
+        defaults) gives an empty transfer and an :class:`UnseenParameterWarning`. Arguments as
+        in :meth:`recommend`.
         """
         meta, family = self._resolve(task, family)
+        if not self.records_of(family) and search_space is None:
+            warnings.warn(
+                f"{self._unknown_family(family)} The study starts without transfer.",
+                UnseenParameterWarning,
+                stacklevel=2,
+            )
+            return TaskKnowledge([])
         top = self.recommend(meta, k, family=family, search_space=search_space)
-        if not self.records_of(family):
-            return TaskKnowledge([r.params for r in top])
-        pool, _ = candidate_pool(self.records_of(family))
-        scores = self.model(family).predict(pool, meta)
-        return TaskKnowledge([r.params for r in top], pool, [float(s) for s in scores])
+        return TaskKnowledge([r.params for r in top], sources=tuple(self.records_of(family)))
 
     def _resolve(self, task: Any, family: str | None) -> tuple[dict[str, float], str]:
         if isinstance(task, Mapping):
@@ -294,14 +302,16 @@ class KnowledgeBase:
 
 def learn_study(
     study: optuna.Study, description: dict[str, Any], path: str | os.PathLike[str] | None = None
-) -> tuple[Path, bool]:
+) -> tuple[Path, Learned | None]:
     """Add a finished study to the knowledge-base file at ``path`` (default: :func:`default_path`).
 
     The description is also stored on the study (:data:`~smarttune.knowledge.TASK_ATTR`), so
-    that :meth:`KnowledgeBase.from_storage` finds it later.
+    that :meth:`KnowledgeBase.from_storage` finds it later. The file is updated atomically
+    under a lock, so that learners running at once each add their study.
 
     Returns:
-        The file, and whether the study joined (it needs a completed trial).
+        The file, and how the study joined (None when it has no completed trial): the name it
+        has there, and whether it replaced an earlier record of the same study.
 
     Raises:
         DataError: If the existing file is not a valid knowledge base.
@@ -309,9 +319,6 @@ def learn_study(
     from smarttune.knowledge._describe import TASK_ATTR
 
     target = Path(path) if path is not None else default_path()
-    kb = KnowledgeBase.load(target) if target.exists() else KnowledgeBase()
     study.set_user_attr(TASK_ATTR, description)
-    joined = kb.add_study(study, description)
-    if joined:
-        kb.save(target)
-    return target, joined
+    record = record_from_study(study, description)
+    return target, None if record is None else add_to_file(target, record)

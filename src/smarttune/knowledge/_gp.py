@@ -52,12 +52,37 @@ class GaussianProcess:
                 if fitted is not None and fitted[2] > best:
                     best = fitted[2]
                     self.length_scale, self.noise = length, noise
-                    self._alpha = fitted[1]
+                    self._chol, self._alpha = fitted[0], fitted[1]
 
     def predict(self, X: FloatArray) -> FloatArray:
         """The posterior mean at ``X``, in the units of ``y``."""
         k = _matern52(np.asarray(X, dtype=float), self._X, self.length_scale)
         return np.asarray(self._mean + self._scale * (k @ self._alpha), dtype=float)
+
+    def posterior(self, X: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """The posterior mean and covariance of the latent function at ``X``, in ``y``'s units."""
+        X = np.asarray(X, dtype=float)
+        k = _matern52(X, self._X, self.length_scale)
+        v = np.linalg.solve(self._chol, k.T)
+        cov = _matern52(X, X, self.length_scale) - v.T @ v
+        mean = self._mean + self._scale * (k @ self._alpha)
+        return np.asarray(mean, dtype=float), np.asarray(self._scale**2 * cov, dtype=float)
+
+    def leave_one_out(self) -> tuple[FloatArray, FloatArray]:
+        """Leave-one-out predictive means and variances at the training inputs, in ``y``'s units.
+
+        The closed form of Rasmussen and Williams (2006, eq. 5.12): with ``K`` the noisy kernel
+        matrix, the mean without point ``i`` is ``y_i - [K^-1 y]_i / [K^-1]_ii`` and the
+        variance ``1 / [K^-1]_ii``; one factorization serves every point.
+        """
+        inverse = np.linalg.solve(self._chol.T, np.linalg.solve(self._chol, np.eye(len(self._X))))
+        diagonal = np.diag(inverse)
+        z = self._chol @ (self._chol.T @ self._alpha)  # the standardized targets
+        mean = z - self._alpha / diagonal
+        return (
+            np.asarray(self._mean + self._scale * mean, dtype=float),
+            np.asarray(self._scale**2 / diagonal, dtype=float),
+        )
 
 
 def _factor(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -54,17 +54,71 @@ class Recommendation:
 
 @dataclass(frozen=True)
 class TaskKnowledge:
-    """What a :class:`~smarttune.samplers.HybridSampler` takes from a knowledge base.
+    """What a :class:`~smarttune.samplers.HybridSampler` takes from past studies.
 
     Attributes:
-        warm_start: Configurations to evaluate first, best predicted first.
-        prior_params: Configurations of past studies, for the surrogate's training data.
-        prior_scores: The meta-model's predicted score of each (higher is better).
+        warm_start: Configurations to evaluate first, best predicted first; they may come from
+            another space: :meth:`warm_start_for` maps them onto the new one.
+        prior_params: Accepted for compatibility; :meth:`KnowledgeBase.transfer` no longer
+            fills it (predicted pseudo-observations are not trained on as if they were real).
+        prior_scores: The predicted score of each ``prior_params`` entry.
+        sources: The past studies whose models :meth:`prior_mean` weights.
+        seed: Seed of :meth:`prior_mean`'s draws.
     """
 
     warm_start: list[dict[str, Any]]
     prior_params: list[dict[str, Any]] = field(default_factory=list)
     prior_scores: list[float] = field(default_factory=list)
+    sources: Sequence[StudyRecord] = ()
+    seed: int = 0
+    _models: dict[Any, list[Any]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def warm_start_for(self, search_space: Mapping[str, BaseDistribution]) -> list[dict[str, Any]]:
+        """The warm start mapped onto ``search_space`` (clipped; unusable ones skipped)."""
+        from smarttune.knowledge._mapping import map_to_space
+
+        mapped = (map_to_space(config, search_space) for config in self.warm_start)
+        return [config for config in mapped if config is not None]
+
+    def prior_mean(
+        self, encoder: SpaceEncoder, X: FloatArray, y: FloatArray
+    ) -> Callable[[FloatArray], FloatArray] | None:
+        """A prior mean for the new study's model: RGPE over the :attr:`sources`.
+
+        Each past study gets a Gaussian process on ``encoder``'s unit cube (its configurations
+        mapped onto the space, its values on the copula scale); the models are weighted by
+        their ranking loss on the new study's observations (``smarttune.knowledge._rgpe``).
+
+        Args:
+            encoder: The encoder of the new study's search space.
+            X: The new study's observed rows in the unit cube, ``(n, d)``; ``n`` may be 0.
+            y: Their scores, larger is better, on the Gaussian-copula scale.
+
+        Returns:
+            A function from unit-cube rows ``(m, d)`` to prior means on ``y``'s scale, or None
+            when no past study maps onto the space or all weight is on the new study.
+        """
+        from smarttune.knowledge._rgpe import rgpe_prior_mean
+
+        models = self._source_models(encoder)
+        if not models:
+            return None
+        X = np.asarray(X, dtype=float).reshape(-1, encoder.dim)
+        y = np.asarray(y, dtype=float)
+        rng = np.random.default_rng([self.seed, len(y)])
+        return rgpe_prior_mean(models, X, y, rng=rng)
+
+    def _source_models(self, encoder: SpaceEncoder) -> list[Any]:
+        key = tuple(encoder.search_space.items())
+        if key not in self._models:
+            from smarttune.knowledge._rgpe import source_model
+
+            fitted = (source_model(record, encoder, seed=self.seed) for record in self.sources)
+            self._models.clear()  # one space at a time
+            self._models[key] = [model for model in fitted if model is not None]
+        return self._models[key]
 
 
 def candidate_pool(records: Sequence[StudyRecord]) -> tuple[list[dict[str, Any]], list[int]]:
