@@ -19,7 +19,8 @@ from smarttune._validation import (
     validate_params,
 )
 from smarttune.exceptions import InvalidParameterError
-from smarttune.sklearn._space import build_space
+from smarttune.sklearn._named import named_portfolio, named_space, portfolio_params
+from smarttune.sklearn._space import SearchSpace, build_space
 from smarttune.sklearn._trials import FoldRunner
 
 if TYPE_CHECKING:
@@ -56,10 +57,14 @@ class SmartSearchCV(BaseSearchCV):  # type: ignore[misc]
     ``param_distributions`` takes what ``RandomizedSearchCV`` takes: a dict (or a list of
     dicts) whose values are lists, scipy.stats frozen distributions, or Optuna distributions
     (see :mod:`smarttune.sklearn._space` for how each is searched). Scores are maximized.
+    It also takes a name, ``"xgboost"`` (for ``xgboost.XGBClassifier``) or
+    ``"decision_tree"`` (for ``DecisionTreeClassifier``): a space measured on YAHPO Gym's
+    rbv2 data whose portfolio's first 8 configurations are the first trials (see
+    :mod:`smarttune.sklearn._named`).
 
     Args:
         estimator: The estimator (or pipeline) to tune.
-        param_distributions: The search space, as above.
+        param_distributions: The search space, or the name of one, as above.
         n_trials: Trials to run (pruned ones included); None runs until ``timeout``.
         cv: Anything ``sklearn.model_selection.check_cv`` accepts.
         scoring: A scorer name, a callable, or a list/tuple/dict of them (several metrics).
@@ -182,6 +187,7 @@ class SmartSearchCV(BaseSearchCV):  # type: ignore[misc]
         from sklearn.base import clone, is_classifier
         from sklearn.model_selection import check_cv
 
+        space = self._space()
         cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
         splits = list(cv.split(X, y, **routed.splitter.split))
         fit_kwargs = {
@@ -195,8 +201,23 @@ class SmartSearchCV(BaseSearchCV):  # type: ignore[misc]
             "error_score": self.error_score,
             "verbose": self.verbose,
         }
-        space = build_space(self.param_distributions, owner=_OWNER)
         return FoldRunner(clone(self.estimator), space, X, y, splits, fit_kwargs, self.refit)
+
+    def _space(self) -> SearchSpace:
+        """The search space: ``param_distributions``, or the named space it names."""
+        if isinstance(self.param_distributions, str):
+            return build_space(named_space(self.param_distributions), owner=_OWNER)
+        return build_space(self.param_distributions, owner=_OWNER)
+
+    def _enqueue_portfolio(self, study: optuna.Study, space: SearchSpace) -> None:
+        """A named space's portfolio: its first configurations are the first trials."""
+        if not isinstance(self.param_distributions, str):
+            return
+        configs = named_portfolio(self.param_distributions)
+        for config in configs[: self.n_trials or len(configs)]:
+            params = portfolio_params(space, config)
+            if params is not None:
+                study.enqueue_trial(params)
 
     def _optimize(self, runner: FoldRunner) -> optuna.Study:
         import optuna
@@ -219,6 +240,7 @@ class SmartSearchCV(BaseSearchCV):  # type: ignore[misc]
                 sampler=resolve_sampler(sampler, seed=seed),
                 pruner=resolve_pruner(copy.deepcopy(self.pruner)),
             )
+            self._enqueue_portfolio(study, runner.space)
             study.optimize(
                 runner,
                 n_trials=self.n_trials,
