@@ -50,6 +50,12 @@ def test_light_commands_help_imports_no_heavy_dependency(command: str) -> None:
     assert _imported_by(command, "--help") == {"code": 0, "heavy": []}
 
 
+def test_tune_help_imports_neither_optuna_nor_scipy() -> None:
+    report = _imported_by("tune", "--help")
+    assert report["code"] == 0
+    assert set(report["heavy"]) <= {"numpy"}  # type: ignore[arg-type]
+
+
 def test_help_lists_every_command_once_in_a_subprocess() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "smarttune", "--help"],

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from smarttune._api import preflight, tune
-from smarttune._failures import all_failed_summary
 from smarttune._validation import Constraint, Interval, Options, validate_parameter
 from smarttune.cli._config import apply_space, config_option
-from smarttune.cli._execution import build_executor, prepare_run
 from smarttune.cli._options import quiet_optuna_logs, storage_option
-from smarttune.cli._recommend import learn_from
-from smarttune.execution import ObjectiveSpec
-from smarttune.objectives import LoadedObjective, load_objective
+from smarttune.objectives import load_objective
 from smarttune.pruners import PRUNER_NAMES
 from smarttune.samplers import SAMPLER_NAMES
+
+if TYPE_CHECKING:
+    from smarttune.objectives import LoadedObjective
 
 __all__ = ["tune_command"]
 
@@ -111,6 +109,13 @@ def tune_command(
     is minimized unless --direction says otherwise; a task has its own direction. A failed
     trial prints one line; its traceback is kept in the storage (and printed with --verbose).
     """
+    # Optuna, SciPy and the samplers load here, not at import: `smarttune tune --help` is fast.
+    from smarttune._api import preflight, tune
+    from smarttune._failures import all_failed_summary
+    from smarttune.cli._execution import build_executor, prepare_run
+    from smarttune.cli._recommend import learn_from
+    from smarttune.execution import ObjectiveSpec
+
     _validate_options(trials=trials, timeout=timeout, jobs=jobs, seed=seed, direction=direction)
     quiet_optuna_logs()
     prepare_run(storage)

@@ -2,7 +2,31 @@
 
 from __future__ import annotations
 
-from smarttune.pruners._flatness import GradientEarlyStopping, GradientFlatnessPruner
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from smarttune.pruners._registry import PRUNER_NAMES, resolve_pruner
 
+if TYPE_CHECKING:
+    from smarttune.pruners._flatness import GradientEarlyStopping, GradientFlatnessPruner
+
 __all__ = ["GradientEarlyStopping", "GradientFlatnessPruner", "PRUNER_NAMES", "resolve_pruner"]
+
+# The pruners import Optuna and NumPy: loaded on first use (PEP 562), so that the names above
+# (and ``smarttune tune --help``, which lists them) cost no such import.
+_LAZY = {
+    "GradientEarlyStopping": "smarttune.pruners._flatness",
+    "GradientFlatnessPruner": "smarttune.pruners._flatness",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'smarttune.pruners' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -13,10 +13,15 @@ listed in :data:`SAMPLER_NAMES` and resolved by :func:`resolve_sampler`.
 
 from __future__ import annotations
 
-from smarttune.samplers._bandit import BayesianBanditSampler
-from smarttune.samplers._genetic import GenerationStats, GeneticSampler
-from smarttune.samplers._hybrid import HybridSampler, PriorObservations
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from smarttune.samplers._registry import SAMPLER_NAMES, resolve_sampler
+
+if TYPE_CHECKING:
+    from smarttune.samplers._bandit import BayesianBanditSampler
+    from smarttune.samplers._genetic import GenerationStats, GeneticSampler
+    from smarttune.samplers._hybrid import HybridSampler, PriorObservations
 
 __all__ = [
     "SAMPLER_NAMES",
@@ -27,3 +32,25 @@ __all__ = [
     "PriorObservations",
     "resolve_sampler",
 ]
+
+# The samplers import SciPy and the surrogates: loaded on first use (PEP 562), so that the names
+# above (and ``smarttune tune --help``, which lists them) cost no such import.
+_LAZY = {
+    "BayesianBanditSampler": "smarttune.samplers._bandit",
+    "GenerationStats": "smarttune.samplers._genetic",
+    "GeneticSampler": "smarttune.samplers._genetic",
+    "HybridSampler": "smarttune.samplers._hybrid",
+    "PriorObservations": "smarttune.samplers._hybrid",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'smarttune.samplers' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
