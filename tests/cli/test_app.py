@@ -45,7 +45,7 @@ def test_help_imports_no_heavy_dependency() -> None:
     assert _imported_by("--help") == {"code": 0, "heavy": []}
 
 
-@pytest.mark.parametrize("command", ["best", "demo", "init", "pbt", "report"])
+@pytest.mark.parametrize("command", ["best", "demo", "init", "pbt", "report", "studies", "tasks"])
 def test_light_commands_help_imports_no_heavy_dependency(command: str) -> None:
     assert _imported_by(command, "--help") == {"code": 0, "heavy": []}
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections import Counter
 
 import click
-from rich.console import Console
-from rich.table import Table
 
 from smarttune.cli._options import storage_option
 from smarttune.storage import open_storage
@@ -21,6 +19,8 @@ _STATES = ("COMPLETE", "PRUNED", "FAIL", "RUNNING", "WAITING")
 def studies_command(storage: str) -> None:
     """List the studies in a storage: direction, trials by state, best value."""
     import optuna
+    from rich.console import Console
+    from rich.table import Table
 
     opened = open_storage(storage)
     summaries = optuna.get_all_study_summaries(opened, include_best_trial=True)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import click
 
-from smarttune.tasks import list_tasks
-
 __all__ = ["tasks_command"]
 
 
 @click.command("tasks")
 def tasks_command() -> None:
     """List the built-in tasks (usable as `smarttune tune NAME`)."""
+    from smarttune.tasks import list_tasks  # imports NumPy: not for --help
+
     infos = list_tasks()
     width = max(len(info.name) for info in infos)
     for info in infos:
