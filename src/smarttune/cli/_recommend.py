@@ -13,6 +13,8 @@ from typing import Any
 import click
 
 from smarttune._validation import Interval, validate_parameter
+from smarttune.cli._portfolio import MODELS, print_portfolio
+from smarttune.exceptions import InvalidParameterError
 from smarttune.knowledge import (
     METHODS,
     KnowledgeBase,
@@ -44,7 +46,12 @@ def open_knowledge(path: str | None, method: str = "tst") -> tuple[KnowledgeBase
 
 
 @click.command("recommend")
-@click.argument("task")
+@click.argument("task", required=False)
+@click.option(
+    "--model",
+    type=click.Choice(sorted(MODELS)),
+    help="Print the measured portfolio of an everyday model (in its library's names) instead.",
+)
 @click.option("--top", type=int, default=5, show_default=True, help="How many configurations.")
 @click.option(
     "--knowledge",
@@ -61,10 +68,20 @@ def open_knowledge(path: str | None, method: str = "tst") -> tuple[KnowledgeBase
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a list.")
 def recommend_command(
-    task: str, top: int, knowledge_path: str | None, method: str, as_json: bool
+    task: str | None,
+    model: str | None,
+    top: int,
+    knowledge_path: str | None,
+    method: str,
+    as_json: bool,
 ) -> None:
     """Recommend configurations for the built-in TASK from past studies of its model."""
     validate_parameter("--top", top, [Interval(int, 1, None)], kind="option")
+    if model is not None:
+        print_portfolio(model, top, as_json)
+        return
+    if task is None:
+        raise InvalidParameterError("recommend needs a built-in TASK or --model.")
     kb, origin = open_knowledge(knowledge_path, method)
     loaded = get_task(task)
     with warnings.catch_warnings(record=True) as caught:
