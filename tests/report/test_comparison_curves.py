@@ -11,6 +11,7 @@ import pytest
 from smarttune.compare import CellResult, ComparisonResults, CurvePoint
 from smarttune.report import _comparison_data
 from smarttune.report._comparison_data import mean_curves
+from smarttune.report._comparison_figures import curves_figure
 from smarttune.report._comparison_png import curve_bands
 
 #: (elapsed seconds, value) of each evaluation of seeds 0 and 1. Seed 0 finds a good value at
@@ -115,3 +116,10 @@ def test_a_seed_that_ended_early_keeps_its_final_best(
     band = curve_bands(results, "t")["m"]
     assert band.x == [1.0, 2.0, 3.0, 4.0]
     assert band.median == pytest.approx(expected)
+
+
+def test_page_curves_are_drawn_as_steps() -> None:
+    results = _results(MAXIMIZE_RUNS, "maximize")
+    curves = mean_curves(results.cells, results.curves, against="evaluations")
+    spec = curves_figure("t", curves, against="evaluations", metric="score")
+    assert [trace["line"]["shape"] for trace in spec["data"]] == ["hv"] * 3

@@ -23,7 +23,10 @@ def _color(methods: Sequence[str], method: str) -> str:
 
 
 def curves_figure(task: str, curves: Sequence[MeanCurve], *, against: str, metric: str) -> Figure:
-    """Best so far per method on one task: the mean over seeds, shaded worst seed to best."""
+    """Best so far per method on one task: the mean over seeds, shaded worst seed to best.
+
+    Drawn as steps (a best so far holds until the next improvement), not joined by slopes.
+    """
     methods = [c.method for c in curves]
     data: list[dict[str, Any]] = []
     for curve in curves:
@@ -31,13 +34,14 @@ def curves_figure(task: str, curves: Sequence[MeanCurve], *, against: str, metri
         group = {"legendgroup": text(curve.method), "hoverinfo": "skip", "showlegend": False}
         data += [
             {"type": "scatter", "mode": "lines", "x": curve.x, "y": finite_or_none(curve.upper),
-             "line": {"width": 0, "color": color}, **group},
+             "line": {"width": 0, "color": color, "shape": "hv"}, **group},
             {"type": "scatter", "mode": "lines", "x": curve.x, "y": finite_or_none(curve.lower),
-             "line": {"width": 0, "color": color}, "fill": "tonexty",
+             "line": {"width": 0, "color": color, "shape": "hv"}, "fill": "tonexty",
              "fillcolor": _translucent(color), **group},
             {"type": "scatter", "mode": "lines", "x": curve.x, "y": finite_or_none(curve.mean),
              "name": f"{text(curve.method)} ({curve.n_seeds} seeds)",
-             "legendgroup": text(curve.method), "line": {"color": color, "width": 2}},
+             "legendgroup": text(curve.method),
+             "line": {"color": color, "width": 2, "shape": "hv"}},
         ]  # fmt: skip
     label = "evaluations" if against == "evaluations" else "seconds"
     return figure(

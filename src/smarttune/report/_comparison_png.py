@@ -214,8 +214,9 @@ def _curves_png(
     colors = plt.get_cmap("tab20").colors
     for i, (method, band) in enumerate(curve_bands(results, task, x=x).items()):
         color, style = colors[i % len(colors)], ("-", "--", ":")[i // len(colors) % 3]
-        ax.plot(band.x, band.median, label=method, linewidth=1.4, color=color, linestyle=style)
-        ax.fill_between(band.x, band.lower, band.upper, alpha=0.08, color=color)
+        ax.plot(band.x, band.median, label=method, linewidth=1.4, color=color, linestyle=style,
+                drawstyle="steps-post")  # fmt: skip
+        ax.fill_between(band.x, band.lower, band.upper, alpha=0.08, color=color, step="post")
     metric, _ = _metric(results, task)
     ax.set(xlabel=label, ylabel=f"best {metric} so far", title=f"{task}: median and quartiles")
     ax.legend(fontsize=7, ncol=2)
