@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
+import reprlib
+import stat
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
@@ -27,9 +30,14 @@ __all__ = [
     "Interval",
     "IsCallable",
     "Options",
+    "read_bounded",
+    "shown",
     "validate_parameter",
     "validate_params",
 ]
+
+#: How many characters of a value an error message echoes.
+SHOWN_CHARS = 80
 
 Closed = Literal["both", "left", "right", "neither"]
 
@@ -167,7 +175,7 @@ def validate_parameter(
         allowed = descriptions[0]
     where = f" of {owner}" if owner else ""
     raise InvalidParameterError(
-        f"The '{name}' {kind}{where} must be {allowed}. Got {value!r} instead."
+        f"The '{name}' {kind}{where} must be {allowed}. Got {shown(value)} instead."
     )
 
 
@@ -181,6 +189,52 @@ def validate_params(
     for name, value in params.items():
         if name in constraints:
             validate_parameter(name, value, constraints[name], owner=owner)
+
+
+class _BoundedRepr(reprlib.Repr):
+    """reprlib's bounded repr, which also spares integers too long to print in full."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.maxstring = self.maxother = self.maxlong = limit
+        self.maxlevel, self.maxlist, self.maxtuple, self.maxdict = 3, 6, 6, 6
+        self.maxset = self.maxfrozenset = self.maxdeque = self.maxarray = 6
+
+    def repr_int(self, x: int, level: int) -> str:
+        if x.bit_length() > 4 * self.maxlong:  # more digits than could be shown
+            return f"<an int of about {int(x.bit_length() * math.log10(2)) + 1} digits>"
+        return super().repr_int(x, level)
+
+
+def shown(value: Any, limit: int = SHOWN_CHARS) -> str:
+    """``repr(value)`` for an error message: one line, at most ``limit`` characters.
+
+    The repr is built with :mod:`reprlib`'s bounds, so a huge or deeply shared value (a 10 MB
+    string, a YAML alias bomb, a 5,000-digit integer) costs no more to show than a small one.
+    """
+    text = " ".join(_BoundedRepr(limit).repr(value).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def read_bounded(path: str | os.PathLike[str], limit: int) -> bytes:
+    """Read a regular file of at most ``limit`` bytes, never more than ``limit + 1`` of them.
+
+    A size from ``stat`` cannot be trusted (``/dev/zero`` and pipes report 0, a file may grow),
+    so the read itself is bounded; anything but a regular file is refused.
+
+    Raises:
+        OSError: If the file cannot be opened or read.
+        InvalidParameterError: If it is not a regular file or is over ``limit`` bytes.
+    """
+    # O_NONBLOCK: opening a FIFO must not wait for a writer; reads of a regular file ignore it.
+    handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(handle, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+            raise InvalidParameterError(f"{shown(str(path))} is not a regular file.")
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise InvalidParameterError(f"{shown(str(path))} is over the limit of {limit} bytes.")
+    return data
 
 
 def _format_bound(bound: float) -> str:

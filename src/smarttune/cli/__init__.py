@@ -18,6 +18,8 @@ __all__ = ["app", "main"]
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+#: An error line is cut here: it may echo a value the user gave, of any size.
+MAX_ERROR_CHARS = 500
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,10 +30,10 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(exc.ctx.get_help() if exc.ctx else str(exc), err=True)
         return EXIT_USAGE
     except click.UsageError as exc:
-        click.echo(f"error: {exc.format_message()}", err=True)
+        click.echo(f"error: {_bounded(exc.format_message())}", err=True)
         return EXIT_USAGE
     except SmartTuneError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"error: {_bounded(str(exc))}", err=True)
         return EXIT_USAGE
     except (click.Abort, KeyboardInterrupt):
         click.echo(
@@ -42,6 +44,12 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     return int(result) if isinstance(result, int) else 0
+
+
+def _bounded(message: str) -> str:
+    """``message`` on one line, cut to :data:`MAX_ERROR_CHARS` characters."""
+    text = " ".join(message[: MAX_ERROR_CHARS * 4].split())
+    return text if len(text) <= MAX_ERROR_CHARS else text[: MAX_ERROR_CHARS - 3] + "..."
 
 
 def entry_point() -> None:  # pragma: no cover - exercised through the installed script

@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from smarttune._target import TUNES_KEY
 from smarttune._validation import Interval, validate_parameter
 from smarttune.cli._portfolio import MODELS, print_portfolio
 from smarttune.exceptions import InvalidParameterError
@@ -177,7 +178,11 @@ def learn_from(study: object, loaded: object) -> None:
 
     assert isinstance(study, optuna.Study)
     task = getattr(loaded, "task", None)
-    name = str(getattr(loaded, "name", study.study_name))
+    # A user function is known by its reference (``/abs/path/file.py:loss``), not its name, so
+    # that two projects' ``loss`` studies are two records.
+    tunes = study._storage.get_study_system_attrs(study._study_id).get(TUNES_KEY)
+    reference = tunes.get("objective") if isinstance(tunes, dict) else None
+    name = str(reference or getattr(loaded, "name", study.study_name))
     description = (
         describe_task(task)
         if task is not None
@@ -191,7 +196,7 @@ def _learned_line(name: str, path: Path, learned: Learned | None) -> str:
     if learned is None:
         return f"Study {name!r} has no completed trial; not added to {path}."
     if learned.replaced:
-        return f"Replaced study {learned.name!r} in the knowledge base {path} (same task)."
+        return f"Replaced the earlier record of study {learned.name!r} (same task) in {path}."
     if learned.name != name:
         return (
             f"Added study {name!r} as {learned.name!r} to the knowledge base {path} "

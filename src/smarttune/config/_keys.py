@@ -6,20 +6,20 @@ import difflib
 from collections.abc import Iterable, Mapping
 from typing import Any, NoReturn
 
+from smarttune._validation import shown
 from smarttune.exceptions import InvalidParameterError
 
 __all__ = ["check_keys", "fail", "label", "show"]
 
 
 def show(value: Any) -> str:
-    """``repr(value)`` on one line, shortened past 120 characters."""
-    text = repr(value)
-    return text if len(text) <= 120 else text[:117] + "..."
+    """``repr(value)`` on one line, shortened past 120 characters (bounded work, see ``shown``)."""
+    return shown(value, 120)
 
 
 def label(name: str) -> str:
     """A key as it appears in a dotted path: itself, or its repr when it holds line breaks."""
-    return name if name.isprintable() else repr(name)
+    return (name if name.isprintable() else repr(name)) if len(name) <= 120 else show(name)
 
 
 def fail(key: str, expected: str, value: Any, *, where: str) -> NoReturn:
@@ -37,7 +37,8 @@ def check_keys(
     for key in table:
         if isinstance(key, str) and key in allowed:
             continue
-        close = difflib.get_close_matches(key, allowed, n=1) if isinstance(key, str) else []
+        guessable = isinstance(key, str) and len(key) <= 100
+        close = difflib.get_close_matches(key, allowed, n=1) if guessable else []
         hint = f" (did you mean '{prefix}{close[0]}'?)" if close else ""
         listed = ", ".join(f"'{prefix}{name}'" for name in allowed)
         raise InvalidParameterError(

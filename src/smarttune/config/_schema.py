@@ -6,7 +6,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from smarttune._validation import Constraint, InstanceOf, Interval, Options, validate_parameter
+from smarttune._validation import (
+    Constraint,
+    InstanceOf,
+    Interval,
+    Options,
+    shown,
+    validate_parameter,
+)
 from smarttune.config._keys import check_keys, fail
 from smarttune.config._read import read_document
 from smarttune.config._space import parse_space
@@ -119,7 +126,7 @@ def load_config(path: str | Path) -> StudyConfig:
     if space is not None and "task" in document:
         raise InvalidParameterError(
             f"The 'space' key of {where} applies to an 'objective' function only; the task "
-            f"{document['task']!r} has its own search space."
+            f"{shown(document['task'])} has its own search space."
         )
     timeout = flat.get("budget.timeout")
     return StudyConfig(

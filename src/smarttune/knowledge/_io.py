@@ -19,19 +19,32 @@ choice for categorical parameters), ``null`` where a conditional parameter is ab
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import json
 import math
+import os
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from smarttune._validation import read_bounded, shown
 from smarttune.exceptions import DataError, InvalidParameterError
 from smarttune.knowledge._records import StudyRecord
 
 if TYPE_CHECKING:
-    import os
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
-__all__ = ["FORMAT", "MAX_BYTES", "VERSION", "dump_records", "load_records"]
+__all__ = [
+    "FORMAT",
+    "MAX_BYTES",
+    "VERSION",
+    "Learned",
+    "add_to_file",
+    "dump_records",
+    "load_records",
+    "write_document",
+]
 
 FORMAT = "smarttune-knowledge"
 VERSION = 1
@@ -91,18 +104,108 @@ def _round(value: float) -> float:
 
 
 def read_document(path: str | os.PathLike[str]) -> Any:
-    """Parse the JSON file at ``path`` (size-checked), or raise a one-line DataError."""
+    """Parse the JSON file at ``path`` (a regular file, read up to a bound), or a DataError.
+
+    Raises:
+        DataError: One line: the file is missing, not a regular file, over :data:`MAX_BYTES`,
+            or not JSON.
+    """
     file = Path(path)
     try:
-        size = file.stat().st_size
-        if size > MAX_BYTES:
-            raise DataError(f"knowledge base {file}: {size} bytes is over the {MAX_BYTES} limit")
-        return json.loads(file.read_text(encoding="utf-8"), parse_constant=_reject_constant)
+        data = read_bounded(file, MAX_BYTES)
+        return json.loads(data.decode("utf-8"), parse_constant=_reject_constant)
     except OSError as exc:
         raise DataError(f"knowledge base {file}: cannot be read ({exc.strerror})") from None
+    except InvalidParameterError as exc:
+        raise DataError(f"knowledge base {exc}") from None
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise DataError(f"knowledge base {file}: not valid JSON ({line})") from None
+        raise DataError(f"knowledge base {file}: not valid JSON ({shown(line, 200)})") from None
+
+
+def write_document(path: Path, document: dict[str, Any]) -> None:
+    """Write ``document`` as compact JSON to ``path`` atomically (a temporary file, renamed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(document, separators=(",", ":"), allow_nan=False)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; a knowledge base is meant to be shared
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+@dataclasses.dataclass(frozen=True)
+class Learned:
+    """How :func:`add_to_file` stored a study.
+
+    Attributes:
+        name: The name the record has in the file: the study's, or ``"name (2)"`` and so on
+            when the file already holds a study of another task under the study's name.
+        replaced: Whether it replaced the file's earlier record of the same study (same name
+            and the same task, family and dataset: a resumed or re-run study).
+    """
+
+    name: str
+    replaced: bool
+
+
+def add_to_file(path: Path, record: StudyRecord) -> Learned:
+    """Merge ``record`` into the knowledge-base file at ``path`` (created if absent).
+
+    The file is read, updated and replaced atomically while holding an exclusive lock on
+    ``<path>.lock`` (``fcntl.flock``), so concurrent learners each add their study and none is
+    lost. A record of another task never replaces one of the same name: it is renamed.
+
+    Raises:
+        DataError: If the existing file is not a valid knowledge base.
+    """
+    with _locked(path):
+        exists = path.exists()
+        records = load_records(read_document(path), source=str(path)) if exists else []
+        by_name = {r.name: r for r in records}
+        name, replaced = _place(record, by_name)
+        by_name[name] = record if name == record.name else dataclasses.replace(record, name=name)
+        write_document(path, dump_records(by_name.values()))
+    return Learned(name, replaced)
+
+
+def _place(record: StudyRecord, by_name: dict[str, StudyRecord]) -> tuple[str, bool]:
+    """The name ``record`` is stored under, and whether it replaces a record of that name."""
+
+    def same_study(other: StudyRecord) -> bool:
+        return (other.task, other.family, other.dataset) == (
+            record.task,
+            record.family,
+            record.dataset,
+        )
+
+    name, copy = record.name, 1
+    while name in by_name and not same_study(by_name[name]):
+        copy += 1
+        name = f"{record.name} ({copy})"
+    return name, name in by_name
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``<path>.lock`` (no lock where fcntl is missing)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "a") as lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
 
 
 def _reject_constant(name: str) -> Any:
@@ -172,12 +275,13 @@ def _load_space(space: Any) -> dict[str, Any]:
         ok = isinstance(spec, dict) and set(spec) == {"name", "attributes"}
         _check(
             ok and spec["name"] in _DISTRIBUTIONS and isinstance(spec["attributes"], dict),
-            f"the distribution of {name!r} is not one of {', '.join(sorted(_DISTRIBUTIONS))}",
+            f"the distribution of {shown(name)} is not one of {', '.join(sorted(_DISTRIBUTIONS))}",
         )
         try:
             out[name] = json_to_distribution(json.dumps(spec))
-        except (ValueError, TypeError, KeyError, AssertionError) as exc:
-            raise DataError(f"the distribution of {name!r} is invalid ({exc})") from None
+        except (ValueError, TypeError, KeyError, AssertionError, OverflowError) as exc:
+            reason = shown(str(exc), 120)
+            raise DataError(f"the distribution of {shown(name)} is invalid ({reason})") from None
     return out
 
 
@@ -197,7 +301,7 @@ def _load_trials(rows: Any, space: dict[str, Any]) -> list[dict[str, Any]]:
             dist = space[name]
             _check(
                 _is_number(value) and dist._contains(float(value)),
-                f"a value of {name!r} is outside its distribution",
+                f"a value of {shown(name)} is outside its distribution",
             )
             config[name] = dist.to_external_repr(float(value))
         params.append(config)
@@ -205,7 +309,13 @@ def _load_trials(rows: Any, space: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    """A JSON number that is a finite float (an integer too large for a float is not)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int beyond the float range
+        return False
 
 
 def _check(condition: bool, message: str) -> None:

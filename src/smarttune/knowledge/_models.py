@@ -27,12 +27,15 @@ from smarttune.surrogates import MetaLearner
 if TYPE_CHECKING:
     from smarttune.knowledge._records import StudyRecord
 
-__all__ = ["BANDWIDTHS", "MetaModel", "MLPBaseline", "TwoStageTransfer"]
+__all__ = ["BANDWIDTHS", "MAX_TRIALS_PER_STUDY", "MetaModel", "MLPBaseline", "TwoStageTransfer"]
 
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 
 #: Candidate kernel bandwidths, in standardized meta-feature units.
 BANDWIDTHS: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0, 8.0)
+#: The models learn from at most this many trials of each past study (:func:`fitted_trials`):
+#: an exact GP needs an n x n matrix, 3 GiB for a 20,000-trial study.
+MAX_TRIALS_PER_STUDY = 300
 
 
 class MetaModel(Protocol):
@@ -45,6 +48,23 @@ class MetaModel(Protocol):
         self, params: Sequence[Mapping[str, Any]], meta_features: Mapping[str, float]
     ) -> FloatArray:
         """Predicted normalized scores of ``params`` on the task of ``meta_features``."""
+
+
+def fitted_trials(record: StudyRecord) -> tuple[list[Mapping[str, Any]], FloatArray]:
+    """The configurations and normalized scores the models learn from, of one past study.
+
+    All of them up to :data:`MAX_TRIALS_PER_STUDY`; beyond it the best half of that budget and
+    an even spread (by score) of the rest, so the model still sees the whole range of scores.
+    """
+    scores = np.asarray(record.scores, dtype=float)
+    if len(scores) <= MAX_TRIALS_PER_STUDY:
+        return list(record.params), scores
+    order = np.argsort(-scores, kind="stable")
+    n_best = MAX_TRIALS_PER_STUDY // 2
+    rest = order[n_best:]
+    spread = rest[np.linspace(0, len(rest) - 1, MAX_TRIALS_PER_STUDY - n_best).astype(int)]
+    keep = np.sort(np.concatenate([order[:n_best], spread]))
+    return [record.params[i] for i in keep], scores[keep]
 
 
 def _check_records(records: Sequence[StudyRecord], owner: str) -> None:
@@ -71,14 +91,19 @@ class MLPBaseline:
         self._net: MetaLearner | None = None
 
     def fit(self, records: Sequence[StudyRecord]) -> MLPBaseline:
-        """Train on every trial of ``records``; return ``self``."""
+        """Train on the trials of ``records`` (see :func:`fitted_trials`); return ``self``."""
         _check_records(records, "MLPBaseline")
         self._encoder = encoder = FamilyEncoder(records)
-        X = np.vstack([encoder.configs(r.params) for r in records])
+        trials = [fitted_trials(r) for r in records]
+        X = np.vstack([encoder.configs(params) for params, _ in trials])
+        sizes = [len(params) for params, _ in trials]
         meta = np.vstack(
-            [np.tile(encoder.meta(r.meta_features), (len(r.params), 1)) for r in records]
+            [
+                np.tile(encoder.meta(r.meta_features), (n, 1))
+                for r, n in zip(records, sizes, strict=True)
+            ]
         )
-        y = np.concatenate([r.scores for r in records])
+        y = np.concatenate([scores for _, scores in trials])
         self._net = MetaLearner(
             n_members=1,
             hidden_units=(self.hidden_units, self.hidden_units),
@@ -174,10 +199,8 @@ class TwoStageTransfer:
     def _gp(self, record: StudyRecord, encoder: FamilyEncoder, key: tuple[str, ...]) -> Any:
         cache_key = (id(record), key)
         if cache_key not in self._cache:
-            self._cache[cache_key] = (
-                record,
-                GaussianProcess(encoder.configs(record.params), record.scores),
-            )
+            params, scores = fitted_trials(record)
+            self._cache[cache_key] = (record, GaussianProcess(encoder.configs(params), scores))
         return self._cache[cache_key][1]
 
     def _select_bandwidth(self) -> float:
@@ -186,7 +209,8 @@ class TwoStageTransfer:
         if len(set(datasets)) < 2:
             return BANDWIDTHS[len(BANDWIDTHS) // 2]
         assert self._encoder is not None
-        configs = [self._encoder.configs(r.params) for r in self._records]
+        trials = [fitted_trials(r) for r in self._records]
+        configs = [self._encoder.configs(params) for params, _ in trials]
         # cross[s][t]: study s's GP predicting study t's configurations.
         cross = [[gp.predict(X) for X in configs] for gp in self._gps]
         distances = np.linalg.norm(self._z[:, None, :] - self._z[None, :, :], axis=2)
@@ -197,7 +221,7 @@ class TwoStageTransfer:
                 others = np.array([d != record.dataset for d in datasets])
                 w = _kernel_weights(distances[t][others], h)
                 pred = w @ np.vstack([cross[s][t] for s in np.flatnonzero(others)])
-                total += float(np.mean((pred - record.scores) ** 2))
+                total += float(np.mean((pred - trials[t][1]) ** 2))
             errors.append(total)
         return BANDWIDTHS[int(np.argmin(errors))]
 
