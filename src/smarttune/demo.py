@@ -140,7 +140,7 @@ def run_demo(
         data_dir=data_dir,
         max_train_rows=profile.max_train_rows,
     )
-    task.check()
+    task.check()  # before --fresh deletes anything
     if fresh:
         _delete_study(storage, study_name)
     sampler = HybridSampler(
