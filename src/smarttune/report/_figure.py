@@ -75,7 +75,7 @@ def _scores_panel(ax: Any, records: Sequence[TrialRecord], *, maximize: bool, me
     if points.failed:
         title += f" ({len(points.failed)} failed, not shown)"
     ax.set(title=title, xlabel="trial", ylabel=metric)
-    ax.legend(loc="lower right" if maximize else "upper right", fontsize=8)
+    ax.legend(loc="best", fontsize=8)  # pruned trials sit low, where a fixed corner hid them
 
 
 def _loss_panel(ax: Any, records: Sequence[TrialRecord]) -> None:
