@@ -59,12 +59,33 @@ def report_command(
     out = output if output is not None else Path("report.html" if fmt == "html" else "report")
     if fmt == "png" and out.suffix.lower() == ".html":
         raise click.UsageError("With --format png, -o names a directory for the PNG files.")
-    if study_name is not None:
-        written = _study(study_name, storage, out, fmt, metric)
-    else:
-        written = _comparison(cast(Path, results_dir), out, fmt)
+    _check_output(out, fmt)
+    try:
+        if study_name is not None:
+            written = _study(study_name, storage, out, fmt, metric)
+        else:
+            written = _comparison(cast(Path, results_dir), out, fmt)
+    except OSError as exc:  # e.g. no permission to write there
+        raise SmartTuneError(f"Cannot write the report to {str(out)!r}: {exc.strerror}.") from None
     for path in written:
         click.echo(str(path))
+
+
+def _check_output(out: Path, fmt: str) -> None:
+    """Refuse an ``-o`` the report cannot be written to, before any work is done."""
+    if fmt == "html" and out.is_dir():
+        raise click.UsageError(
+            f"-o {str(out)!r} is a directory; give the HTML file to write, e.g. "
+            f"{str(out / 'report.html')!r}."
+        )
+    if fmt == "png" and out.exists() and not out.is_dir():
+        raise click.UsageError(
+            f"-o {str(out)!r} is a file; with --format png it names a directory."
+        )
+    folder = out.parent
+    if not folder.is_dir():
+        what = "is a file, not a folder" if folder.exists() else "does not exist; create it first"
+        raise click.UsageError(f"The folder {str(folder)!r} of -o {what}.")
 
 
 def _study(name: str, storage: str, out: Path, fmt: str, metric: str) -> list[Path]:
