@@ -5,7 +5,7 @@ heavy dependencies (torch, ray, plotting) only when a feature needs them.
 
 Example:
     >>> import smarttune
-    >>> study = smarttune.tune(lambda t: -(t.suggest_float("x", -5, 5) ** 2), n_trials=20)
+    >>> study = smarttune.tune(lambda t: (t.suggest_float("x", -5, 5) - 1) ** 2, n_trials=20)
 """
 
 from __future__ import annotations
