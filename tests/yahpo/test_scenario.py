@@ -159,3 +159,26 @@ def test_suggest_asks_only_for_active_parameters(yahpo_dir: Path) -> None:
     distributions = space.distributions()
     assert distributions["nrounds"] == optuna.distributions.IntDistribution(7, 2981, log=True)
     assert len(distributions) == 14
+
+
+def test_unsupported_config_space_entries_are_data_errors() -> None:
+    from smarttune.yahpo._space import parse_space
+
+    ordinal = {"hyperparameters": [{"name": "a", "type": "ordinal", "sequence": [1, 2]}]}
+    with pytest.raises(DataError, match="Unsupported hyperparameter type 'ordinal'"):
+        parse_space(ordinal, skip=())
+    document = {
+        "hyperparameters": [
+            {"name": "b", "type": "categorical", "choices": ["x", "y"]},
+            {"name": "c", "type": "uniform_float", "lower": 0, "upper": 1},
+        ],
+        "conditions": [{"child": "c", "parent": "b", "type": "NEQ", "value": "x"}],
+    }
+    with pytest.raises(DataError, match="Unsupported condition type 'NEQ'"):
+        parse_space(document, skip=())
+    assert [p.name for p in parse_space(document | {"conditions": []}, skip=("b",))] == ["c"]
+
+
+def test_sobol_sample_of_any_size_is_a_prefix_of_the_power_of_two_draw(yahpo_dir: Path) -> None:
+    space = load_scenario("rbv2_rpart", yahpo_dir).space
+    assert space.sample(100, seed=1) == space.sample(128, seed=1)[:100]

@@ -121,7 +121,8 @@ class SearchSpace:
         points: np.ndarray
         if sobol:
             engine = qmc.Sobol(len(self.params), scramble=True, seed=seed)
-            points = engine.random(n)
+            # The first n points of a power-of-two draw (scipy warns on other sizes).
+            points = engine.random_base2(max(0, (n - 1).bit_length()))[:n]
         else:
             points = np.random.default_rng(seed).random((n, len(self.params)))
         return [self.from_unit(row) for row in points]
