@@ -183,7 +183,9 @@ def _open_grpc(url: str) -> optuna.storages.BaseStorage:
     if not port.isdigit():
         raise StorageError(f"The gRPC storage {url!r} needs a port: grpc://host:port")
     _optional("grpc", url)
-    proxy = optuna.storages.GrpcStorageProxy(host=host or "localhost", port=int(port))
+    with warnings.catch_warnings():  # experimental in Optuna
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        proxy = optuna.storages.GrpcStorageProxy(host=host or "localhost", port=int(port))
     try:
         proxy.wait_server_ready(timeout=_CONNECT_TIMEOUT_S)
     except Exception as exc:

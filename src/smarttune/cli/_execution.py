@@ -18,8 +18,9 @@ def build_executor(
     if batch_size is not None:
         validate_parameter("--batch-size", batch_size, [Interval(int, 1, None)], kind="option")
     if name == "ray":
-        from smarttune.execution.ray import RayExecutor
+        from smarttune.execution.ray import RayExecutor, check_reachable
 
+        check_reachable(ray_address)  # before the header: an unreachable cluster is one line
         return RayExecutor(address=ray_address, batch_size=batch_size)
     if jobs == 1 and batch_size is None:
         return None

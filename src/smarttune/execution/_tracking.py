@@ -16,7 +16,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING
 
-from smarttune.execution._guard import guard_objective
+from smarttune.execution._guard import FAIL_REASON_KEY, guard_objective
 from smarttune.execution._heartbeat import beating
 from smarttune.execution._recovery import RetryDeadTrial, recover_trials, tag_trial
 
@@ -69,6 +69,11 @@ def serial_objective(
     def run(trial: optuna.Trial) -> float:
         tag_trial(trial.storage, trial._trial_id, token)
         with beating(trial.storage, trial._trial_id, SERIAL_HEARTBEAT_S):
-            return guarded(trial)
+            try:
+                return guarded(trial)
+            except KeyboardInterrupt as exc:  # Optuna fails the trial and re-raises
+                reason = f"interrupted ({exc.args[0] if exc.args else 'SIGINT'})"
+                trial.storage.set_trial_system_attr(trial._trial_id, FAIL_REASON_KEY, reason)
+                raise
 
     return run

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import logging
+import os
 import socket
 import threading
 import time
@@ -44,12 +45,14 @@ _CONNECT_TIMEOUT_S = 5.0
 def check_reachable(address: str | None, timeout: float = _CONNECT_TIMEOUT_S) -> None:
     """Fail in ``timeout`` seconds, not hang, when the cluster at ``address`` does not answer.
 
-    ``None`` and ``"auto"`` (a local or ``RAY_ADDRESS`` cluster) are left to Ray.
+    ``None`` checks ``RAY_ADDRESS`` if it is set; ``"auto"`` and a new local instance are left
+    to Ray.
 
     Raises:
         InvalidParameterError: If no server accepts a connection at ``address``'s host and port.
     """
-    if address is None or address in ("auto", "local"):
+    address = address or os.environ.get("RAY_ADDRESS")
+    if not address or address in ("auto", "local"):
         return
     target = address.removeprefix("ray://").rstrip("/")
     host, _, port = target.rpartition(":")
