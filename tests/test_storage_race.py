@@ -77,26 +77,11 @@ def test_four_processes_create_the_schema_of_an_empty_postgres_database_together
 def test_a_postgres_study_name_over_512_characters_is_one_line(
     empty_postgres_database: str, tmp_path: Path
 ) -> None:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "smarttune",
-            "tune",
-            f"{OBJECTIVES}:cheap",
-            "--trials",
-            "1",
-            "--storage",
-            empty_postgres_database,
-            "--study",
-            "n" * 600,
-            "--quiet",
-        ],  # fmt: skip
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=120,
-    )
+    command = [
+        sys.executable, "-m", "smarttune", "tune", f"{OBJECTIVES}:cheap", "--trials", "1",
+        "--storage", empty_postgres_database, "--study", "n" * 600, "--quiet",
+    ]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         "error: The 'study_name' parameter must be at most 512 characters long in an RDB "
