@@ -4,8 +4,8 @@ import optuna
 import pytest
 
 from smarttune.exceptions import InvalidParameterError, UnknownNameError
-from smarttune.pruners import PRUNER_NAMES, resolve_pruner
-from smarttune.samplers import SAMPLER_NAMES, resolve_sampler
+from smarttune.pruners import PRUNER_NAMES, check_pruner_name, resolve_pruner
+from smarttune.samplers import SAMPLER_NAMES, check_sampler_name, resolve_sampler
 from smarttune.tasks import list_tasks
 from smarttune.tasks._registry import close_task_names
 
@@ -100,3 +100,12 @@ def test_close_task_names_are_the_nearest_registered_tasks() -> None:
     assert close_task_names("svm-digit")[0] == "svm-digits"
     assert set(close_task_names("svm-digit")) <= {info.name for info in list_tasks()}
     assert close_task_names("no-such-thing-at-all") == []
+
+
+def test_checked_names_come_back_as_the_registry_spells_them() -> None:
+    assert check_sampler_name(" NSGA2 ") == "nsga2"
+    assert check_pruner_name("Successive_Halving") == "successive-halving"
+    with pytest.raises(UnknownNameError, match=r"^Unknown sampler 'tpee' \(did you mean 'tpe'\?\)"):
+        check_sampler_name("tpee")
+    with pytest.raises(UnknownNameError, match=r"^Unknown pruner 'asah' \(did you mean 'asha'\?\)"):
+        check_pruner_name("asah")

@@ -10,8 +10,8 @@ from smarttune._validation import Constraint, Interval, Options, validate_parame
 from smarttune.cli._config import apply_space, config_option
 from smarttune.cli._options import quiet_optuna_logs, storage_option
 from smarttune.objectives import load_objective
-from smarttune.pruners import PRUNER_NAMES
-from smarttune.samplers import SAMPLER_NAMES
+from smarttune.pruners import PRUNER_NAMES, check_pruner_name
+from smarttune.samplers import SAMPLER_NAMES, check_sampler_name
 
 if TYPE_CHECKING:
     from smarttune.objectives import LoadedObjective
@@ -117,6 +117,8 @@ def tune_command(
     from smarttune.execution import ObjectiveSpec
 
     _validate_options(trials=trials, timeout=timeout, jobs=jobs, seed=seed, direction=direction)
+    check_sampler_name(sampler)  # an unknown name ("did you mean …?") stops before any output
+    check_pruner_name(pruner)
     quiet_optuna_logs()
     prepare_run(storage)
     loaded = apply_space(load_objective(objective, seed=seed, device=device), space)

@@ -5,12 +5,18 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from smarttune.pruners._registry import PRUNER_NAMES, resolve_pruner
+from smarttune.pruners._registry import PRUNER_NAMES, check_pruner_name, resolve_pruner
 
 if TYPE_CHECKING:
     from smarttune.pruners._flatness import GradientEarlyStopping, GradientFlatnessPruner
 
-__all__ = ["GradientEarlyStopping", "GradientFlatnessPruner", "PRUNER_NAMES", "resolve_pruner"]
+__all__ = [
+    "GradientEarlyStopping",
+    "GradientFlatnessPruner",
+    "PRUNER_NAMES",
+    "check_pruner_name",
+    "resolve_pruner",
+]
 
 # The pruners import Optuna and NumPy: loaded on first use (PEP 562), so that the names above
 # (and ``smarttune tune --help``, which lists them) cost no such import.

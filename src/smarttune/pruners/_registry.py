@@ -12,7 +12,7 @@ from smarttune.exceptions import UnknownNameError
 if TYPE_CHECKING:
     import optuna
 
-__all__ = ["PRUNER_NAMES", "resolve_pruner"]
+__all__ = ["PRUNER_NAMES", "check_pruner_name", "resolve_pruner"]
 
 
 def _none() -> optuna.pruners.BasePruner:
@@ -74,12 +74,21 @@ def resolve_pruner(pruner: str | optuna.pruners.BasePruner | None) -> optuna.pru
         return _none()
     if isinstance(pruner, optuna.pruners.BasePruner):
         return pruner
-    key = pruner.strip().lower().replace("_", "-")
+    return _FACTORIES[check_pruner_name(pruner)]()
+
+
+def check_pruner_name(name: str) -> str:
+    """Return ``name`` as :data:`PRUNER_NAMES` spells it (lower case, ``-`` for ``_``).
+
+    Raises:
+        UnknownNameError: If it is none of them; the message names the closest one.
+    """
+    key = name.strip().lower().replace("_", "-")
     if key not in _FACTORIES:
         close = difflib.get_close_matches(key, PRUNER_NAMES, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise UnknownNameError(
-            f"Unknown pruner {pruner!r}{hint}: the 'pruner' parameter must be None, an Optuna "
+            f"Unknown pruner {name!r}{hint}: the 'pruner' parameter must be None, an Optuna "
             f"pruner or {Options(PRUNER_NAMES)}."
         )
-    return _FACTORIES[key]()
+    return key

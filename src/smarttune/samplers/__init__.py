@@ -16,7 +16,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from smarttune.samplers._registry import SAMPLER_NAMES, resolve_sampler
+from smarttune.samplers._registry import SAMPLER_NAMES, check_sampler_name, resolve_sampler
 
 if TYPE_CHECKING:
     from smarttune.samplers._bandit import BayesianBanditSampler
@@ -30,6 +30,7 @@ __all__ = [
     "GeneticSampler",
     "HybridSampler",
     "PriorObservations",
+    "check_sampler_name",
     "resolve_sampler",
 ]
 

@@ -13,7 +13,7 @@ from smarttune.exceptions import UnknownNameError
 if TYPE_CHECKING:
     import optuna
 
-__all__ = ["SAMPLER_NAMES", "resolve_sampler"]
+__all__ = ["SAMPLER_NAMES", "check_sampler_name", "resolve_sampler"]
 
 
 def _tpe(seed: int | None) -> optuna.samplers.BaseSampler:
@@ -110,12 +110,21 @@ def resolve_sampler(
     )
     if isinstance(sampler, optuna.samplers.BaseSampler):
         return sampler
-    key = sampler.strip().lower().replace("_", "-")
+    return _FACTORIES[check_sampler_name(sampler)](seed)
+
+
+def check_sampler_name(name: str) -> str:
+    """Return ``name`` as :data:`SAMPLER_NAMES` spells it (lower case, ``-`` for ``_``).
+
+    Raises:
+        UnknownNameError: If it is none of them; the message names the closest one.
+    """
+    key = name.strip().lower().replace("_", "-")
     if key not in _FACTORIES:
         close = difflib.get_close_matches(key, SAMPLER_NAMES, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise UnknownNameError(
-            f"Unknown sampler {sampler!r}{hint}: the 'sampler' parameter must be an Optuna "
+            f"Unknown sampler {name!r}{hint}: the 'sampler' parameter must be an Optuna "
             f"sampler or {Options(SAMPLER_NAMES)}."
         )
-    return _FACTORIES[key](seed)
+    return key
