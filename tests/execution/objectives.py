@@ -6,7 +6,10 @@ workers, across tests):
 ``SMARTTUNE_TEST_LOG`` — a file each finished evaluation appends ``number params`` to;
 ``SMARTTUNE_TEST_SLEEP`` — seconds each evaluation sleeps; ``SMARTTUNE_TEST_KILL_AT`` and
 ``SMARTTUNE_TEST_MARKER`` — the trial number whose first attempt kills its own process with
-SIGKILL, and the marker file that makes it happen once.
+SIGKILL, and the marker file that makes it happen once; ``SMARTTUNE_TEST_SLOW_FROM`` — the
+first trial number of :func:`slow_from` that sleeps ``SMARTTUNE_TEST_SLEEP`` seconds;
+``SMARTTUNE_TEST_EXIT_AT`` — the trial number whose first attempt of :func:`exits` calls
+``sys.exit(3)``, or of :func:`hard_exit` ``os._exit(3)``.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sys
 import time
 from pathlib import Path
 
@@ -33,6 +37,37 @@ def quadratic(trial: optuna.Trial) -> float:
 
 def cheap(trial: optuna.Trial) -> float:
     return trial.suggest_float("x", 0, 1)
+
+
+def slow_from(trial: optuna.Trial) -> float:
+    """Fast until trial ``SMARTTUNE_TEST_SLOW_FROM``, then ``SMARTTUNE_TEST_SLEEP`` seconds."""
+    x = trial.suggest_float("x", 0, 1)
+    if trial.number >= int(_setting("SMARTTUNE_TEST_SLOW_FROM") or "0"):
+        time.sleep(float(_setting("SMARTTUNE_TEST_SLEEP") or "0"))
+    _log(trial, x)
+    return x
+
+
+def exits(trial: optuna.Trial) -> float:
+    x = trial.suggest_float("x", 0, 1)
+    if trial.number == int(_setting("SMARTTUNE_TEST_EXIT_AT") or "-1"):
+        sys.exit(3)
+    _log(trial, x)
+    return x
+
+
+def hard_exit(trial: optuna.Trial) -> float:
+    x = trial.suggest_float("x", 0, 1)
+    marker = _setting("SMARTTUNE_TEST_MARKER")
+    if trial.number == int(_setting("SMARTTUNE_TEST_EXIT_AT") or "-1") and marker:
+        try:
+            Path(marker).touch(exist_ok=False)
+        except FileExistsError:
+            pass
+        else:
+            os._exit(3)
+    _log(trial, x)
+    return x
 
 
 def _maybe_die(trial: optuna.Trial) -> None:

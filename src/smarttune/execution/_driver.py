@@ -22,6 +22,7 @@ import warnings
 from typing import TYPE_CHECKING, Protocol
 
 from smarttune.execution._base import Finished, Outcome, StudySpec, TrialJob
+from smarttune.execution._liveness import interrupts_held
 from smarttune.execution._recovery import (
     RetryDeadTrial,
     fail_job_trials,
@@ -83,10 +84,11 @@ def drive(
         else:
             loop.run_batches(n_trials, batch_size)
     except BaseException as exc:
-        pool.stop()
-        reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else "its driver failed"
-        for token in (*loop.in_flight, loop.token):
-            fail_job_trials(study, token, reason, RetryDeadTrial(max_retries=0))
+        with interrupts_held():
+            pool.stop()
+            reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else "its driver failed"
+            for token in (*loop.in_flight, loop.token):
+                fail_job_trials(study, token, reason, RetryDeadTrial(max_retries=0))
         raise
 
 

@@ -22,14 +22,16 @@ import os
 import signal
 import sys
 import threading
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from smarttune.execution._recovery import is_alive
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from types import FrameType
 
-__all__ = ["die_with_parent", "raise_on_sigterm", "watch_driver"]
+__all__ = ["die_with_parent", "interrupts_held", "raise_on_sigterm", "watch_driver"]
 
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 _WATCH_INTERVAL_S = 1.0
@@ -67,6 +69,25 @@ def raise_on_sigterm() -> None:
     """
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)
+
+
+@contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Ignore SIGINT and SIGTERM in the block (main thread only), then restore their handlers.
+
+    Cleaning up after an interrupt writes to the storage; a second signal in the middle of it
+    (Ctrl-C pressed twice, the driver's SIGTERM after the terminal's SIGINT) would leave a
+    journal file's lock behind.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    saved = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:

@@ -6,12 +6,13 @@ The process is a pool process, a Ray task's worker or the ``smarttune worker`` c
 from __future__ import annotations
 
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING
 
 from smarttune.execution._base import Outcome, StudySpec, TrialJob
 from smarttune.execution._guard import FAIL_REASON_KEY, guard_objective
 from smarttune.execution._heartbeat import beating
+from smarttune.execution._liveness import interrupts_held
 from smarttune.execution._recovery import (
     RetryDeadTrial,
     claim_trial,
@@ -116,11 +117,9 @@ def _fail_interrupted(trial: optuna.Trial, exc: KeyboardInterrupt) -> None:
 
     storage = trial.storage
     reason = f"interrupted ({exc.args[0] if exc.args else 'SIGINT'})"
-    try:
+    with interrupts_held(), suppress(optuna.exceptions.UpdateFinishedTrialError):
         storage.set_trial_system_attr(trial._trial_id, FAIL_REASON_KEY, reason)
         storage.set_trial_state_values(trial._trial_id, optuna.trial.TrialState.FAIL)
-    except optuna.exceptions.UpdateFinishedTrialError:
-        pass
 
 
 def _study(spec: StudySpec, sampler: optuna.samplers.BaseSampler) -> optuna.Study:
