@@ -50,8 +50,9 @@ def test_light_commands_help_imports_no_heavy_dependency(command: str) -> None:
     assert _imported_by(command, "--help") == {"code": 0, "heavy": []}
 
 
-def test_tune_help_imports_neither_optuna_nor_scipy() -> None:
-    report = _imported_by("tune", "--help")
+@pytest.mark.parametrize("command", ["compare", "tune", "worker"])
+def test_help_of_commands_that_list_names_imports_neither_optuna_nor_scipy(command: str) -> None:
+    report = _imported_by(command, "--help")
     assert report["code"] == 0
     assert set(report["heavy"]) <= {"numpy"}  # type: ignore[arg-type]
 
