@@ -144,7 +144,9 @@ def test_sigkill_of_a_serial_run_leaves_a_trial_the_next_run_recovers(
 
     trials = _next_run_recovers(url, fault_env)
     assert [t.state for t in trials] == [State.COMPLETE] * 2 + [State.FAIL, State.COMPLETE]
-    assert trials[2].system_attrs[FAIL_REASON_KEY] == "lost: its process is gone (killed or crashed)"
+    assert (
+        trials[2].system_attrs[FAIL_REASON_KEY] == "lost: its process is gone (killed or crashed)"
+    )
 
 
 def test_sigterm_of_a_serial_run_is_handled_like_ctrl_c(tmp_path: Path, fault_env: Path) -> None:
