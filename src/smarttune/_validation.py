@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+import difflib
 import math
 import numbers
 import os
@@ -176,7 +177,23 @@ def validate_parameter(
     where = f" of {owner}" if owner else ""
     raise InvalidParameterError(
         f"The '{name}' {kind}{where} must be {allowed}. Got {shown(value)} instead."
+        + _did_you_mean(value, constraints)
     )
+
+
+def _did_you_mean(value: Any, constraints: Sequence[Constraint | None]) -> str:
+    """`` Did you mean 'x'?`` naming the allowed string closest to a string ``value``, or ``""``."""
+    if not isinstance(value, str) or len(value) > SHOWN_CHARS:
+        return ""
+    names = {
+        option.lower(): option
+        for constraint in constraints
+        if isinstance(constraint, Options)
+        for option in constraint.options
+        if isinstance(option, str)
+    }
+    close = difflib.get_close_matches(value.strip().lower(), names, n=1)
+    return f" Did you mean {names[close[0]]!r}?" if close else ""
 
 
 def validate_params(

@@ -42,3 +42,24 @@ def test_a_misspelt_sampler_and_pruner_suggest_the_closest(tmp_path: Path) -> No
         assert f"(did you mean {expected!r}?)" in lines[0]
         assert result.stdout == ""  # checked before the header line and before any trial
         assert not (tmp_path / "smarttune.db").exists()
+
+
+def test_a_misspelt_sampler_in_a_config_file_suggests_the_closest(tmp_path: Path) -> None:
+    (tmp_path / "study.toml").write_text('task = "svm-digits"\nsampler = "tpee"\n')
+    result = _smarttune("tune", "--config", "study.toml", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("error: The 'sampler' key of config 'study.toml' must be one of {")
+    assert lines[0].endswith("Got 'tpee' instead. Did you mean 'tpe'?")
+
+
+def test_a_misspelt_direction_option_suggests_the_closest(tmp_path: Path) -> None:
+    result = _smarttune("tune", "svm-digits", "--direction", "maximise", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "error: The '--direction' option must be one of {'maximize', 'minimize'}. "
+        "Got 'maximise' instead. Did you mean 'maximize'?"
+    ]
