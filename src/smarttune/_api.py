@@ -105,7 +105,8 @@ def tune(
             and the storage is a URL or None; otherwise, or with ``executor="threads"``, in
             threads of this process as in Optuna.
         seed: Seeds a sampler built from its name; serial runs with a seed are reproducible.
-        progress: Show a live progress bar on standard error.
+        progress: Show a live progress bar on standard error, instead of Optuna's per-trial
+            INFO lines (which show when it is False, at Optuna's log level).
         executor: None (serial, or processes when ``n_jobs`` > 1), ``"local"`` (``n_jobs``
             processes), ``"threads"`` (``n_jobs`` threads in this process, as in Optuna),
             ``"ray"`` (a :class:`~smarttune.execution.RayExecutor` on ``RAY_ADDRESS``) or an
