@@ -132,3 +132,16 @@ def test_unknown_command_suggests_the_closest_in_a_subprocess() -> None:
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.splitlines() == ["error: No such command 'tnue'. Did you mean 'tune'?"]
+
+
+def test_an_unknown_name_is_compared_with_the_commands_not_yet_imported() -> None:
+    group = LazyGroup(name="g", lazy_commands={"tune": COMMANDS["tune"]})
+    result = CliRunner().invoke(group, ["tnue"])
+    assert result.exit_code == 2
+    assert "No such command 'tnue'. Did you mean 'tune'?" in result.output
+    assert group.commands == {}  # nothing was imported to say so
+
+
+def test_a_group_without_commands_lists_none() -> None:
+    output = CliRunner().invoke(LazyGroup(name="g", lazy_commands={}), ["--help"]).output
+    assert "Commands" not in output
