@@ -30,7 +30,7 @@ class LazyGroup(click.Group):
     """A :class:`click.Group` whose commands are loaded by name on first use.
 
     Args:
-        lazy_commands: Command name to :class:`LazyCommand`, in the order ``--help`` lists them.
+        lazy_commands: Command name to :class:`LazyCommand` (``--help`` sorts them, as click).
         **attrs: Passed to :class:`click.Group`.
     """
 
