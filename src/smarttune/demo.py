@@ -143,12 +143,7 @@ def run_demo(
     task.check()  # before --fresh deletes anything
     if fresh:
         _delete_study(storage, study_name)
-    sampler = HybridSampler(
-        population_size=profile.population_size,
-        min_generations=profile.min_generations,
-        max_generations=profile.max_generations,
-        seed=seed,
-    )
+    sampler = HybridSampler(n_startup_trials=profile.population_size, seed=seed)
     study = create_or_load_study(
         storage=storage,
         study_name=study_name,

@@ -51,7 +51,7 @@ def test_run_demo_explores_refines_retrains_and_draws(tmp_path: Path) -> None:
         echo=lines.append,
     )
     phases = [t.system_attrs.get(PHASE_KEY) for t in result.study.trials]
-    assert phases[:2] == ["genetic", "genetic"]
+    assert phases[:2] == ["initial", "initial"]
     assert phases.count("bandit") == 2
     assert len(result.study.trials) == 4
     assert lines[0].startswith("smarttune demo (tiny): HybridSampler on mnist-alexnet")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -71,7 +71,7 @@ class SpaceEncoder:
                 out[i] = _encode_one(dist, params[name])
         return out
 
-    def encode_many(self, params_list: list[Mapping[str, Any]]) -> FloatArray:
+    def encode_many(self, params_list: Sequence[Mapping[str, Any]]) -> FloatArray:
         """Encode several parameter dicts into an ``(n, dim)`` array."""
         if not params_list:
             return np.empty((0, self.dim))

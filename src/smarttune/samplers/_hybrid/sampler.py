@@ -1,28 +1,40 @@
-"""HybridSampler: genetic exploration, then Bayesian-bandit refinement of the region found."""
+"""HybridSampler: a GP performance model, Thompson sampling, and a genetic algorithm."""
 
 from __future__ import annotations
 
 import threading
+import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from optuna.samplers import BaseSampler
+from optuna.distributions import FloatDistribution, IntDistribution
+from optuna.samplers import BaseSampler, RandomSampler
+from optuna.search_space import IntersectionSearchSpace
+from optuna.study import StudyDirection
 from optuna.trial import TrialState
 
 from smarttune._validation import Constraint, InstanceOf, Interval, validate_params
 from smarttune.exceptions import InvalidParameterError
 from smarttune.knowledge import TaskKnowledge
-from smarttune.samplers._bandit import BayesianBanditSampler
-from smarttune.samplers._common import (
-    check_single_objective,
-    copula_scores,
+from smarttune.samplers._bandit import sobol_points
+from smarttune.samplers._common import check_single_objective
+from smarttune.samplers._fidelity import (
+    FIDELITY_KEY,
+    FidelityObservations,
+    default_min_observations,
+    observations,
 )
-from smarttune.samplers._fidelity import default_min_observations, observations
-from smarttune.samplers._genetic import GeneticSampler
-from smarttune.samplers._hybrid._region import trust_region
-from smarttune.samplers._hybrid._switch import SwitchDecision, decide_switch
+from smarttune.samplers._hybrid._acquisition import (
+    EvolutionSettings,
+    Region,
+    breed,
+    numeric_feature_columns,
+)
+from smarttune.samplers._hybrid._decide import GENETIC, INITIAL, MODEL, StepDecision, decide_step
+from smarttune.samplers._hybrid._model import GPModel, UnitPriorMean
+from smarttune.samplers._hybrid._region import RegionState, region_box, replay_region
 from smarttune.space import SpaceEncoder
 
 if TYPE_CHECKING:
@@ -30,25 +42,38 @@ if TYPE_CHECKING:
     from optuna.study import Study
     from optuna.trial import FrozenTrial
 
-__all__ = ["PHASE_KEY", "SWITCH_KEY", "HybridSampler", "PriorObservations"]
+__all__ = [
+    "DECISION_KEY",
+    "PHASE_KEY",
+    "PROPOSAL_KEY",
+    "SWITCH_KEY",
+    "HybridSampler",
+    "PriorObservations",
+]
 
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 
-#: Study system attr recording the switch to the bandit phase: trial number, generation, reason.
+#: Study system attr: the first trial the model proposed (trial number, reason; first writer wins).
 SWITCH_KEY = "smarttune.hybrid:switch"
-#: Trial system attr naming the phase that proposed the trial: ``"genetic"`` or ``"bandit"``.
+#: Trial system attr naming the component that proposed the trial: ``"warm-start"``,
+#: ``"initial"`` (quasi-random design), ``"genetic"`` (model-free child) or ``"bandit"``
+#: (Thompson sampling on the GP).
 PHASE_KEY = "smarttune.hybrid:phase"
+#: Trial system attr: what decided the component (reason, leave-one-out Spearman, threshold).
+DECISION_KEY = "smarttune.hybrid:decision"
+#: Trial system attr: the relative parameters proposed, written before the trial suggests them,
+#: so that other workers see a running trial's point even before its ``params`` are stored.
+PROPOSAL_KEY = "smarttune.hybrid:proposal"
+WARM_START = "warm-start"
 
 
 @dataclass(frozen=True)
 class PriorObservations:
-    """Scored configurations from earlier studies: the prior a knowledge base hands over.
+    """Scored configurations from earlier studies (kept for compatibility; see HybridSampler).
 
     Attributes:
-        params: Configurations (parameter name to value); parameters outside the current search
-            space are ignored, absent ones are imputed by the surrogate.
-        scores: One score per configuration, **higher is better**, on any scale (only their
-            order within the prior matters).
+        params: Configurations (parameter name to value).
+        scores: One score per configuration, higher is better.
     """
 
     params: Sequence[Mapping[str, Any]]
@@ -62,96 +87,76 @@ class PriorObservations:
             )
 
 
-#: The MetaLearner's settings in the refinement phase: 150 warm-start steps per trial fit the
-#: ensemble closer than the learner's default 50 (measured with benchmarks/hybrid_ablation.py).
-LEARNER_DEFAULTS: dict[str, Any] = {"warm_start_steps": 150}
-#: Beyond this many observations the warm-start steps shrink in proportion (to at least
-#: ``_MIN_FIT_STEPS``), so that a suggestion's cost stays flat as the study grows.
-_FULL_FIT_OBSERVATIONS = 300
-_MIN_FIT_STEPS = 50
-
 _CONSTRAINTS: dict[str, list[Constraint | None]] = {
+    "n_startup_trials": [Interval(int, 1, None), None],
+    "loo_threshold": [Interval(float, -1, 1)],
     "population_size": [Interval(int, 2, None)],
-    "min_generations": [Interval(int, 1, None)],
-    "max_generations": [Interval(int, 1, None)],
-    "stagnation_tolerance": [Interval(float, 0, 1)],
-    "stagnation_patience": [Interval(int, 1, None)],
-    "diversity_floor": [Interval(float, 0, 1)],
-    "region_quantile": [Interval(float, 0, 1, closed="right")],
-    "region_margin": [Interval(float, 0, None)],
-    "region_min_width": [Interval(float, 0, 1)],
-    "n_candidates": [Interval(int, 8, None)],
+    "generations": [Interval(int, 0, None)],
     "n_elites": [Interval(int, 1, None)],
+    "max_observations": [Interval(int, 10, None)],
+    "trust_region": [InstanceOf(bool)],
+    "posterior_scale": [Interval(float, 0, 1, closed="right")],
     "warm_start": [InstanceOf(list, tuple), None],
     "prior": [InstanceOf(PriorObservations), None],
     "knowledge": [InstanceOf(TaskKnowledge), None],
-    "genetic_params": [InstanceOf(Mapping), None],
-    "learner_params": [InstanceOf(Mapping), None],
     "seed": [Interval(int, 0, 2**32 - 1), None],
 }
 
 
 class HybridSampler(BaseSampler):
-    """Genetic exploration, then Thompson-sampling refinement inside the best region.
+    """Thompson sampling on a Gaussian process, draws maximised by a genetic algorithm.
 
-    **Phase 1 — explore.** A :class:`~smarttune.samplers.GeneticSampler` evolves a population
-    (quasi-random generation 0, tournament selection, SBX crossover, type-aware mutation,
-    elitism) whose generations live in the storage.
+    **Initial design.** The first ``n_startup_trials`` trials (default: the dimension plus
+    one, between 5 and 20) take points of one scrambled Sobol sequence, trial ``i`` point
+    ``i``, so parallel workers do not collide.
 
-    **The switch** is decided from the data after every finished generation by
-    :func:`~smarttune.samplers._hybrid._switch.decide_switch`: after ``min_generations``, when
-    the last ``stagnation_patience`` generations improved the best value by at most
-    ``stagnation_tolerance`` of the total improvement, or the population's diversity fell below
-    ``diversity_floor``; at the latest after ``max_generations``. The first worker to decide
-    records it in the study (:data:`SWITCH_KEY`), and every worker follows that record.
+    **Learned performance model.** Then every trial fits a
+    :class:`~smarttune.surrogates.GaussianProcess` (ARD Matérn-5/2 with the dimension-scaled
+    lengthscale prior of Hvarfner et al., ICML 2024; MAP hyperparameters by L-BFGS-B;
+    categoricals one-hot) to the Gaussian-copula scores of the trials (Salinas et al., ICML
+    2020), on the ``max_observations`` nearest to the incumbent when there are more.
 
-    **Phase 2 — exploit.** Each trial fits the :class:`~smarttune.surrogates.MetaLearner`
-    (a deep ensemble, warm-started) to every completed trial, draws one function from its
-    posterior and proposes its maximiser among candidates bred from the elites — Thompson
-    sampling (Thompson, 1933; Russo et al., 2018) as in
-    :class:`~smarttune.samplers.BayesianBanditSampler` — confined to a trust region: the box
-    around the top ``region_quantile`` of trials, widened by ``region_margin`` (after TuRBO,
-    Eriksson et al., NeurIPS 2019). The region shrinks as better trials arrive.
+    **Bayesian bandit.** The trial is an arm pull of Thompson sampling (Thompson, 1933; Russo et
+    al., 2018): one function is drawn from the GP posterior (random Fourier features plus the
+    exact update of Wilson et al., ICML 2020) and its maximiser is proposed. Running trials enter
+    the model at their posterior mean, and a proposal that rounds to an observed or running
+    configuration is replaced by the best distinct one, so parallel workers do not propose the
+    same point.
 
-    **Knowledge-base hooks.** ``warm_start`` configurations are evaluated first (trial ``i``
-    takes configuration ``i``; they join generation 0, so good ones become parents); ``prior``
-    observations from earlier studies join the surrogate's training data in phase 2, their
-    scores rank-transformed on their own. ``knowledge=kb.transfer(task)`` fills both from a
-    :class:`~smarttune.knowledge.KnowledgeBase`: its recommendations go first, and the
-    meta-model's predictions on past configurations become the prior.
+    **Genetic algorithm.** The draw is maximised by a genetic algorithm on the draw
+    (``population_size`` members, ``generations`` generations, seeded with Sobol points and
+    perturbations of the ``n_elites`` best trials) followed by L-BFGS-B on the continuous
+    coordinates, which reaches the bounds exactly. The genetic algorithm spends real
+    evaluations only while the model ranks the data poorly: when the exact leave-one-out
+    predictions' Spearman correlation with the scores is below ``loo_threshold``, the trial is
+    a model-free child of the trials instead (tournament, crossover, mutation).
 
-    Parameters outside the intersection search space (conditional or dynamic ones) are inherited
-    from genetic parents in both phases. Each trial records its phase in :data:`PHASE_KEY`.
-    Failed and pruned trials count as unfit in the genetic phase. The surrogate follows BOHB's
-    multi-fidelity rule (Falkner et al., ICML 2018; :mod:`smarttune.samplers._fidelity`): it is
-    fitted on COMPLETE trials once ``dimension + 1`` of them exist, before that on the highest
-    intermediate step with that many observations of COMPLETE and PRUNED trials, so it learns
-    from what Optuna's successive-halving and Hyperband pruners stopped. Single-objective
+    Each trial records the component that proposed it in :data:`PHASE_KEY` and what decided it
+    in :data:`DECISION_KEY`; the first model proposal is recorded in the study
+    (:data:`SWITCH_KEY`). The model follows BOHB's multi-fidelity rule (Falkner et al., ICML
+    2018; :mod:`smarttune.samplers._fidelity`), so with successive-halving or Hyperband pruners
+    it learns from pruned trials' intermediate values. Parameters outside the intersection
+    search space come from a seeded :class:`~optuna.samplers.RandomSampler`. Single-objective
     studies only.
 
+    **Knowledge-base hooks.** ``knowledge=kb.transfer(task)``: its ``warm_start``
+    configurations are evaluated first (values outside the space are clipped or skipped), then
+    ``warm_start``; when the knowledge has a ``prior_mean(encoder, X, y)`` method that returns a
+    function, the GP fits the residual of that prior mean, recomputed at each fit. ``prior``
+    observations (and ``knowledge.prior_scores``) are accepted for compatibility but are not
+    used as training data: they were predictions, not observations.
+
     Args:
-        population_size: Trials per generation of the genetic phase.
-        min_generations: Generations always explored before a switch.
-        max_generations: Generations after which the switch happens regardless.
-        stagnation_tolerance: Improvement, as a fraction of the total so far, below which a
-            generation counts as stagnant.
-        stagnation_patience: Consecutive stagnant generations that trigger the switch.
-        diversity_floor: Population diversity (1 = uniform random) below which the population
-            counts as converged.
-        region_quantile: Fraction of the best trials the refinement box is drawn around.
-        region_margin: Relative widening of the box on each side.
-        region_min_width: Smallest width of the box in each numeric coordinate (unit cube).
-        n_candidates: Candidates scored by each posterior draw.
-        n_elites: Best trials the candidates are bred from.
+        n_startup_trials: Trials of the initial design (None: sized from the dimension).
+        loo_threshold: Leave-one-out Spearman correlation below which a genetic child is
+            evaluated instead of a Thompson proposal.
+        population_size: Members of the genetic algorithm on each posterior draw.
+        generations: Its generations per draw.
+        n_elites: Best trials the genetic algorithm's local starting points perturb.
+        max_observations: The most trials the GP is fitted on (the nearest to the incumbent).
         warm_start: Configurations to evaluate first.
-        prior: Scored configurations from earlier studies.
-        knowledge: A knowledge base's transfer for this task
-            (:meth:`smarttune.knowledge.KnowledgeBase.transfer`): its recommended
-            configurations are evaluated first (before ``warm_start``), and its predicted
-            scores become the ``prior`` when none is given.
-        genetic_params: Further keyword arguments of the :class:`GeneticSampler`.
-        learner_params: Keyword arguments of the :class:`~smarttune.surrogates.MetaLearner`,
-            over :data:`LEARNER_DEFAULTS`.
+        prior: Deprecated and ignored (see above).
+        knowledge: A knowledge base's transfer for this task.
         seed: Seed for reproducible serial runs.
 
     Raises:
@@ -161,95 +166,81 @@ class HybridSampler(BaseSampler):
     def __init__(
         self,
         *,
-        population_size: int = 8,
-        min_generations: int = 1,
-        max_generations: int = 3,
-        stagnation_tolerance: float = 0.05,
-        stagnation_patience: int = 1,
-        diversity_floor: float = 0.1,
-        region_quantile: float = 0.35,
-        region_margin: float = 0.5,
-        region_min_width: float = 0.05,
-        n_candidates: int = 1024,
+        n_startup_trials: int | None = None,
+        loo_threshold: float = 0.3,
+        population_size: int = 64,
+        generations: int = 10,
         n_elites: int = 5,
+        max_observations: int = 300,
+        trust_region: bool = True,
+        posterior_scale: float = 1.0,
         warm_start: Sequence[Mapping[str, Any]] | None = None,
         prior: PriorObservations | None = None,
         knowledge: TaskKnowledge | None = None,
-        genetic_params: Mapping[str, Any] | None = None,
-        learner_params: Mapping[str, Any] | None = None,
         seed: int | None = None,
     ) -> None:
-        params = dict(locals())
-        del params["self"]
-        validate_params(params, _CONSTRAINTS, owner="HybridSampler")
-        if max_generations < min_generations:
-            raise InvalidParameterError(
-                f"The 'max_generations' parameter of HybridSampler must be an int in the range "
-                f"[{min_generations}, inf) (at least min_generations). Got {max_generations} "
-                "instead."
+        validate_params(dict(locals()), _CONSTRAINTS, owner="HybridSampler")
+        if prior is not None:
+            warnings.warn(
+                "HybridSampler(prior=...) is deprecated since smarttune 0.1.0 and ignored: "
+                "predicted scores are not observations; pass knowledge= with a prior_mean.",
+                FutureWarning,
+                stacklevel=2,
             )
-        self.population_size = population_size
-        self.min_generations = min_generations
-        self.max_generations = max_generations
-        self.stagnation_tolerance = stagnation_tolerance
-        self.stagnation_patience = stagnation_patience
-        self.diversity_floor = diversity_floor
-        self.region_quantile = region_quantile
-        self.region_margin = region_margin
-        self.region_min_width = region_min_width
-        self.n_candidates = n_candidates
+        self.n_startup_trials = n_startup_trials
+        self.loo_threshold = loo_threshold
         self.n_elites = n_elites
-        self.warm_start = [dict(c) for c in warm_start or ()]
-        self.prior = prior
+        self.max_observations = max_observations
+        self.trust_region = trust_region
+        self.posterior_scale = posterior_scale
+        self.settings = EvolutionSettings(population=population_size, generations=generations)
         self.knowledge = knowledge
-        if knowledge is not None:  # the knowledge base's recommendations go first
-            self.warm_start = [*(dict(c) for c in knowledge.warm_start), *self.warm_start]
-            if prior is None and knowledge.prior_params:
-                self.prior = PriorObservations(knowledge.prior_params, knowledge.prior_scores)
+        first = list(knowledge.warm_start) if knowledge is not None else []
+        self.warm_start = [dict(c) for c in (*first, *(warm_start or ()))]
+        self.prior = prior
         self.seed = seed
-        genetic = {"tournament_size": min(3, population_size), **dict(genetic_params or {})}
-        self._genetic = GeneticSampler(population_size=population_size, seed=seed, **genetic)
-        self._bandit = BayesianBanditSampler(
-            n_startup_trials=1,
-            n_candidates=n_candidates,
-            n_elites=n_elites,
-            learner_params={**LEARNER_DEFAULTS, **dict(learner_params or {})},
-            seed=seed,
-        )
+        self._rng = np.random.default_rng(seed)
+        self._sobol_seed = int(self._rng.integers(2**32))
+        self._random_sampler = RandomSampler(seed=seed)
+        self._search_space = IntersectionSearchSpace()
         self._lock = threading.RLock()
-        self._decided: dict[tuple[int, int], tuple[int, SwitchDecision]] = {}
-        self._prior_cache: dict[tuple[Any, ...], tuple[FloatArray, FloatArray]] = {}
+        self._models: dict[tuple[Any, ...], GPModel] = {}
 
     # ----------------------------------------------------------------- Optuna's hooks
 
     def reseed_rng(self) -> None:
-        """Reseed both phases' generators (called by Optuna for ``n_jobs > 1``)."""
-        self._genetic.reseed_rng()
-        self._bandit.reseed_rng()
+        """Draw fresh generators (called by Optuna for ``n_jobs > 1``)."""
+        with self._lock:
+            self._rng = np.random.default_rng()
+            self._random_sampler.reseed_rng()
 
     def infer_relative_search_space(
         self, study: Study, trial: FrozenTrial
     ) -> dict[str, BaseDistribution]:
         """Return the intersection search space of the completed trials, minus fixed values."""
         check_single_objective(study, "HybridSampler")
-        return self._genetic.infer_relative_search_space(study, trial)
+        with self._lock:
+            space = self._search_space.calculate(study, use_cache=True)
+        return {name: dist for name, dist in space.items() if not dist.single()}
 
     def sample_relative(
         self, study: Study, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
     ) -> dict[str, Any]:
-        """Return a warm-start configuration, a genetic child, or a bandit proposal."""
+        """Return a warm-start configuration, an initial-design point, a child or a proposal."""
         check_single_objective(study, "HybridSampler")
-        in_bandit_phase = self._in_bandit_phase(study, trial)
-        phase = "bandit" if in_bandit_phase else "genetic"
-        study._storage.set_trial_system_attr(trial._trial_id, PHASE_KEY, phase)
-        params: dict[str, Any] | None = None
-        if in_bandit_phase and search_space:
-            params = self._refine(study, search_space)
-        if params is None:
-            params = self._genetic.sample_relative(study, trial, search_space)
-        warm = self._warm_config(trial)
+        warm = _admissible(self._warm_config(trial) or {}, search_space)
+        if not search_space:  # the first trials: every parameter is sampled independently
+            step = WARM_START if self._warm_config(trial) else INITIAL
+            self._record(study, trial, StepDecision(step, "no relative search space yet"))
+            return {}
+        encoder = SpaceEncoder(search_space)
+        with self._lock, _one_blas_thread():
+            decision, unit = self._propose(study, trial, encoder)
         if warm:
-            params.update(_valid_subset(warm, search_space))
+            decision = StepDecision(WARM_START, f"warm-start configuration {trial.number}")
+        params = {**encoder.decode(unit), **warm}
+        self._record(study, trial, decision)
+        study._storage.set_trial_system_attr(trial._trial_id, PROPOSAL_KEY, params)
         return params
 
     def sample_independent(
@@ -259,129 +250,198 @@ class HybridSampler(BaseSampler):
         param_name: str,
         param_distribution: BaseDistribution,
     ) -> Any:
-        """Return the warm-start value, else inherit the parameter from genetic parents."""
+        """Return the warm-start value, else sample the parameter uniformly at random."""
         check_single_objective(study, "HybridSampler")
-        warm = _valid_subset(self._warm_config(trial) or {}, {param_name: param_distribution})
+        warm = _admissible(self._warm_config(trial) or {}, {param_name: param_distribution})
         if param_name in warm:
             return warm[param_name]
-        return self._genetic.sample_independent(study, trial, param_name, param_distribution)
-
-    def after_trial(
-        self,
-        study: Study,
-        trial: FrozenTrial,
-        state: TrialState,
-        values: Sequence[float] | None,
-    ) -> None:
-        """Let the genetic phase forget the finished trial's cached state."""
-        self._genetic.after_trial(study, trial, state, values)
+        return self._random_sampler.sample_independent(study, trial, param_name, param_distribution)
 
     # ----------------------------------------------------------------- public state
 
-    @property
-    def genetic(self) -> GeneticSampler:
-        """The sampler of the exploration phase (its generations, stats and population)."""
-        return self._genetic
-
     def switch_record(self, study: Study) -> dict[str, Any] | None:
-        """Return the recorded switch (trial, generation, reason), or None while exploring."""
+        """Return the first model proposal's record (trial, reason), or None before it."""
         record = study._storage.get_study_system_attrs(study._study_id).get(SWITCH_KEY)
         return dict(record) if record is not None else None
 
+    def startup_trials(self, dim: int) -> int:
+        """The size of the initial design for a ``dim``-dimensional space."""
+        if self.n_startup_trials is not None:
+            return self.n_startup_trials
+        return int(np.clip(dim + 1, 5, 20))
+
     # ----------------------------------------------------------------- internals
 
-    def _in_bandit_phase(self, study: Study, trial: FrozenTrial) -> bool:
-        """Follow the recorded switch, or decide it from the finished generations."""
-        if self.switch_record(study) is not None:
-            return True
-        stats = self._genetic.generation_stats(study)
-        key = (id(study._storage), study._study_id)
-        with self._lock:
-            cached = self._decided.get(key)
-            if cached is None or cached[0] != len(stats):
-                decision = decide_switch(
-                    stats,
-                    min_generations=self.min_generations,
-                    max_generations=self.max_generations,
-                    tolerance=self.stagnation_tolerance,
-                    patience=self.stagnation_patience,
-                    diversity_floor=self.diversity_floor,
+    def _propose(
+        self, study: Study, trial: FrozenTrial, encoder: SpaceEncoder
+    ) -> tuple[StepDecision, FloatArray]:
+        """Decide the component and let it propose a unit-cube point."""
+        space = encoder.search_space
+        seen = observations(study, space, min_observations=default_min_observations(encoder.dim))
+        n_startup = self.startup_trials(encoder.dim)
+        rho: float | None = None
+        if len(seen) >= n_startup:
+            study._storage.set_trial_system_attr(trial._trial_id, FIDELITY_KEY, seen.step)
+            X = encoder.encode_many([t.params for t in seen.trials])
+            y = seen.scores(study.direction)
+            model = self._model(study, encoder)
+            rho = model.fit(X, y, self._prior_mean(encoder, X, y))
+        decision = decide_step(len(seen), n_startup, rho, self.loo_threshold)
+        if decision.step == INITIAL:
+            start = np.random.default_rng(self._sobol_seed)
+            return decision, sobol_points(encoder.dim, 1, start, skip=trial.number)[0]
+        pending = _pending_rows(study, trial, encoder)
+        exclude = np.vstack([X, pending])
+        if decision.step == GENETIC:
+            return decision, _unseen_child(encoder, X, y, exclude, self._rng)
+        region = None
+        if self.trust_region:
+            region, state = self._region(study, encoder, model, seen, n_startup)
+            decision = replace(decision, region_length=state.length, region_resets=state.resets)
+        unit = model.propose(pending, exclude, self._rng, self.n_elites, region)
+        return decision, unit
+
+    def _region(
+        self,
+        study: Study,
+        encoder: SpaceEncoder,
+        model: GPModel,
+        seen: FidelityObservations,
+        n_startup: int,
+    ) -> tuple[Region, RegionState]:
+        """The trust region replayed from the observations, around the incumbent."""
+        order = np.argsort([t.number for t in seen.trials], kind="stable")
+        sign = -1.0 if study.direction == StudyDirection.MINIMIZE else 1.0
+        values = [sign * float(seen.values[i]) for i in order]
+        state = replay_region(values, n_startup, encoder.dim)
+        incumbent = int(order[int(np.argmax(values))])
+        centre = encoder.encode(seen.trials[incumbent].params)
+        lengthscales = model.lengthscales[numeric_feature_columns(encoder)]
+        return region_box(centre, state.length, lengthscales, ~encoder.is_categorical), state
+
+    def _model(self, study: Study, encoder: SpaceEncoder) -> GPModel:
+        """The cached model of this study and space (a fresh one for a new space)."""
+        key = (id(study._storage), study._study_id, tuple(encoder.search_space.items()))
+        if key not in self._models:
+            self._models = {
+                key: GPModel(
+                    encoder,
+                    max_observations=self.max_observations,
+                    settings=self.settings,
+                    posterior_scale=self.posterior_scale,
                 )
-                self._decided[key] = cached = (len(stats), decision)
-        if not cached[1].switch:
-            return False
-        if self.switch_record(study) is None:  # another worker may have just recorded it
-            record: dict[str, int | str] = {
-                "trial": trial.number,
-                "generation": len(stats),
-                "reason": cached[1].reason,
             }
-            study._storage.set_study_system_attr(study._study_id, SWITCH_KEY, record)
-        return True
+        return self._models[key]
 
-    def _refine(
-        self, study: Study, search_space: dict[str, BaseDistribution]
-    ) -> dict[str, Any] | None:
-        """The bandit step inside the trust region; None when too few trials completed."""
-        encoder = SpaceEncoder(search_space)
-        needed = default_min_observations(encoder.dim)  # BOHB's rule: see samplers/_fidelity.py
-        seen = observations(study, search_space, min_observations=needed)
-        trials = seen.trials
-        if len(trials) < 2:
+    def _prior_mean(
+        self, encoder: SpaceEncoder, X: FloatArray, y: FloatArray
+    ) -> UnitPriorMean | None:
+        """The knowledge's prior mean for this space and data, when it offers one."""
+        hook = getattr(self.knowledge, "prior_mean", None)
+        if hook is None:
             return None
-        X = self._bandit.encode_trials(study, encoder, trials)
-        y = seen.scores(study.direction)
-        region = trust_region(
-            X,
-            y,
-            quantile=self.region_quantile,
-            min_points=min(len(trials), max(3, self.n_elites)),
-            margin=self.region_margin,
-            min_width=self.region_min_width,
-            is_categorical=encoder.is_categorical,
-        )
-        prior = self._encoded_prior(encoder)
-        if prior is not None:
-            X, y = np.vstack([X, prior[0]]), np.concatenate([y, prior[1]])
-        unit = self._bandit.propose_unit(
-            study, encoder, X, y, region=region, fit_steps=self._fit_steps(len(X))
-        )
-        return encoder.decode(unit)
+        mean: UnitPriorMean | None = hook(encoder, X, y)
+        return mean
 
-    def _encoded_prior(self, encoder: SpaceEncoder) -> tuple[FloatArray, FloatArray] | None:
-        """The prior's unit-cube rows and copula scores in ``encoder``'s space (cached)."""
-        if self.prior is None or len(self.prior.params) == 0:
-            return None
-        key = tuple(encoder.search_space.items())
-        with self._lock:
-            if key not in self._prior_cache:
-                rows = encoder.encode_many(list(self.prior.params))
-                scores = copula_scores(np.asarray(self.prior.scores, dtype=float))
-                self._prior_cache = {key: (rows, scores)}  # one space at a time
-            return self._prior_cache[key]
-
-    def _fit_steps(self, n_observations: int) -> int | None:
-        """Warm-start steps for ``n_observations``: the learner's own up to 300, then fewer."""
-        if n_observations <= _FULL_FIT_OBSERVATIONS:
-            return None
-        steps = self._bandit.learner_steps * _FULL_FIT_OBSERVATIONS // n_observations
-        return max(_MIN_FIT_STEPS, steps)
+    def _record(self, study: Study, trial: FrozenTrial, decision: StepDecision) -> None:
+        storage = study._storage
+        storage.set_trial_system_attr(trial._trial_id, PHASE_KEY, decision.step)
+        record = {
+            "reason": decision.reason,
+            "loo_spearman": decision.loo_spearman,
+            "threshold": self.loo_threshold,
+            "region_length": decision.region_length,
+            "region_resets": decision.region_resets,
+        }
+        storage.set_trial_system_attr(trial._trial_id, DECISION_KEY, record)
+        if decision.step == MODEL and self.switch_record(study) is None:
+            switch: dict[str, int | str] = {"trial": trial.number, "reason": decision.reason}
+            storage.set_study_system_attr(study._study_id, SWITCH_KEY, switch)
 
     def _warm_config(self, trial: FrozenTrial) -> dict[str, Any] | None:
         return self.warm_start[trial.number] if trial.number < len(self.warm_start) else None
 
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        del state["_lock"]
+        return state
 
-def _valid_subset(
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.RLock()
+
+
+_CONTROLLER: list[Any] = []
+
+
+def _one_blas_thread() -> Any:
+    """Limit BLAS to one thread: on a GP's small matrices threads cost more than they save."""
+    if not _CONTROLLER:
+        from threadpoolctl import ThreadpoolController  # scikit-learn's dependency
+
+        _CONTROLLER.append(ThreadpoolController())
+    return _CONTROLLER[0].limit(limits=1, user_api="blas")
+
+
+def _pending_rows(study: Study, trial: FrozenTrial, encoder: SpaceEncoder) -> FloatArray:
+    """Unit-cube rows of the other running trials (their proposals, or their parameters)."""
+    running = study._get_trials(deepcopy=False, states=(TrialState.RUNNING,), use_cache=False)
+    rows = []
+    for other in running:
+        params = {**other.system_attrs.get(PROPOSAL_KEY, {}), **other.params}
+        if other.number != trial.number and encoder.search_space.keys() <= params.keys():
+            rows.append(params)
+    return encoder.encode_many(rows)
+
+
+def _unseen_child(
+    encoder: SpaceEncoder,
+    X: FloatArray,
+    y: FloatArray,
+    exclude: FloatArray,
+    rng: np.random.Generator,
+) -> FloatArray:
+    """A genetic child of the observations that rounds to no excluded configuration."""
+    seen = {row.tobytes() for row in encoder.snap(exclude)}
+    children = breed(encoder, X, y, rng)
+    for _ in range(10):
+        for child, snapped in zip(children, encoder.snap(children), strict=True):
+            if snapped.tobytes() not in seen:
+                unseen: FloatArray = child
+                return unseen
+        children = breed(encoder, X, y, rng)
+    first: FloatArray = children[0]
+    return first
+
+
+def _admissible(
     config: Mapping[str, Any], search_space: Mapping[str, BaseDistribution]
 ) -> dict[str, Any]:
-    """The entries of ``config`` that are admissible values of ``search_space``."""
+    """``config``'s values admissible in ``search_space``: numbers clipped, the rest skipped."""
     valid: dict[str, Any] = {}
     for name, dist in search_space.items():
         if name not in config:
             continue
+        value = config[name]
+        if isinstance(dist, (FloatDistribution, IntDistribution)):
+            value = _clipped(dist, value)
         try:
-            if dist._contains(dist.to_internal_repr(config[name])):
-                valid[name] = config[name]
+            if value is not None and dist._contains(dist.to_internal_repr(value)):
+                valid[name] = value
         except (ValueError, TypeError):
             continue
     return valid
+
+
+def _clipped(dist: FloatDistribution | IntDistribution, value: Any) -> Any:
+    """A number clipped to the distribution's range (and rounded for integers), else None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+        return None
+    clipped = min(max(float(value), dist.low), dist.high)
+    if isinstance(dist, IntDistribution):
+        steps = round((clipped - dist.low) / dist.step)
+        return int(min(dist.low + steps * dist.step, dist.high))
+    if dist.step is not None:
+        steps = round((clipped - dist.low) / dist.step)
+        return float(min(dist.low + steps * dist.step, dist.high))
+    return clipped
