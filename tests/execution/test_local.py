@@ -55,7 +55,7 @@ def test_external_sigkill_of_a_busy_worker_on_sqlite(
 ) -> None:
     monkeypatch.setenv("SMARTTUNE_TEST_SLEEP", "0.4")
     url = f"sqlite:///{tmp_path / 'study.db'}"
-    killed: list[int] = []
+    killed: list[str] = []
 
     def killer() -> None:
         deadline = time.monotonic() + 60
@@ -69,10 +69,9 @@ def test_external_sigkill_of_a_busy_worker_on_sqlite(
                 continue
             for trial in running:
                 if WORKER_KEY in trial.system_attrs and trial.number >= 2:
-                    os.kill(
-                        int(trial.system_attrs[WORKER_KEY]["process"].split("@")[0]), signal.SIGKILL
-                    )
-                    killed.append(trial.number)
+                    process = str(trial.system_attrs[WORKER_KEY]["process"])
+                    os.kill(int(process.split("@")[0]), signal.SIGKILL)
+                    killed.append(process)  # busy with this trial, or the next one by now
                     return
 
     optuna.create_study(storage=url, study_name="s", direction="minimize")  # tables first
@@ -81,7 +80,8 @@ def test_external_sigkill_of_a_busy_worker_on_sqlite(
     study = run(url, "s", LocalExecutor(n_jobs=2), 8, sampler="random", seed=1)
     thread.join()
     assert len(killed) == 1
-    assert study.trials[killed[0]].state == State.FAIL
+    failed = [t for t in study.trials if t.state == State.FAIL]
+    assert [t.system_attrs[WORKER_KEY]["process"] for t in failed] == killed
     assert_no_trial_lost_or_duplicated(study, fault_env, complete=8, killed=1)
 
 
