@@ -9,13 +9,19 @@ from smarttune.pruners._registry import PRUNER_NAMES, check_pruner_name, resolve
 
 if TYPE_CHECKING:
     from smarttune.pruners._flatness import GradientEarlyStopping, GradientFlatnessPruner
+    from smarttune.pruners._mo_asha import MOASHAPruner
+    from smarttune.pruners._report import report, reported_values, should_prune
 
 __all__ = [
     "GradientEarlyStopping",
     "GradientFlatnessPruner",
+    "MOASHAPruner",
     "PRUNER_NAMES",
     "check_pruner_name",
+    "report",
+    "reported_values",
     "resolve_pruner",
+    "should_prune",
 ]
 
 # The pruners import Optuna and NumPy: loaded on first use (PEP 562), so that the names above
@@ -23,6 +29,10 @@ __all__ = [
 _LAZY = {
     "GradientEarlyStopping": "smarttune.pruners._flatness",
     "GradientFlatnessPruner": "smarttune.pruners._flatness",
+    "MOASHAPruner": "smarttune.pruners._mo_asha",
+    "report": "smarttune.pruners._report",
+    "reported_values": "smarttune.pruners._report",
+    "should_prune": "smarttune.pruners._report",
 }
 
 

@@ -45,6 +45,12 @@ def _flatness() -> optuna.pruners.BasePruner:
     return GradientFlatnessPruner()
 
 
+def _mo_asha() -> optuna.pruners.BasePruner:
+    from smarttune.pruners._mo_asha import MOASHAPruner
+
+    return MOASHAPruner()
+
+
 _FACTORIES: dict[str, Callable[[], optuna.pruners.BasePruner]] = {
     "none": _none,
     "median": _median,
@@ -52,6 +58,7 @@ _FACTORIES: dict[str, Callable[[], optuna.pruners.BasePruner]] = {
     "hyperband": _hyperband,
     "asha": _successive_halving,
     "successive-halving": _successive_halving,
+    "mo-asha": _mo_asha,
 }
 
 #: Every name :func:`resolve_pruner` accepts.
