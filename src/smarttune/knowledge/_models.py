@@ -27,7 +27,14 @@ from smarttune.surrogates import MetaLearner
 if TYPE_CHECKING:
     from smarttune.knowledge._records import StudyRecord
 
-__all__ = ["BANDWIDTHS", "MAX_TRIALS_PER_STUDY", "MetaModel", "MLPBaseline", "TwoStageTransfer"]
+__all__ = [
+    "BANDWIDTHS",
+    "MAX_TRIALS_PER_STUDY",
+    "MLPBaseline",
+    "MetaModel",
+    "TwoStageTransfer",
+    "fitted_trials",
+]
 
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 
