@@ -176,6 +176,13 @@ def test_a_cell_without_a_finite_best_is_failed_and_left_out_of_the_ranks(
     statistics = json.loads((tmp_path / "out" / "statistics.json").read_text())
     assert statistics["n_blocks"] == 2  # the two seeds of MIXED; the broken task's are left out
     assert {row["task"] for row in statistics["time_to_target"]} == {MIXED}
+    assert sorted((f["method"], f["seed"]) for f in statistics["failed_cells"]) == [
+        ("random", 0),
+        ("random", 1),
+        ("tpe", 0),
+        ("tpe", 1),
+    ]
+    assert {f["error"] for f in statistics["failed_cells"]} == {cells[0].error}
 
 
 def test_a_task_whose_data_is_missing_stops_the_comparison_before_any_cell(

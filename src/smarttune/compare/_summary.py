@@ -3,7 +3,9 @@
 Both use each search's *final* cells: for every method, task and seed, the largest budget of
 the first budget kind present (trials before seconds). Methods that apply to only some tasks
 (scikit-learn's searches, Keras Tuner) are ranked within their tasks in ``summary.csv``; the
-overall tests in ``statistics.json`` use the methods present on every task.
+overall tests in ``statistics.json`` use the methods present on every task. Failed cells (no
+finite best value, or a task that could not run) are left out of both; ``statistics.json``
+lists them with their reasons under ``failed_cells``.
 """
 
 from __future__ import annotations
@@ -93,8 +95,12 @@ def _mean(values: np.ndarray[Any, Any]) -> float:
 
 
 def statistics(results: ComparisonResults) -> dict[str, Any]:
-    """Mean ranks, Friedman, Wilcoxon-Holm, the critical difference, targets, importance."""
-    final = [c for c in final_cells(results.cells) if c.status == "ok"]
+    """Mean ranks, Friedman, Wilcoxon-Holm, the critical difference, targets, importance.
+
+    Only cells with status ``ok`` count; ``failed_cells`` names the others and why they failed.
+    """
+    every = final_cells(results.cells)
+    final = [c for c in every if c.status == "ok"]
     tasks = sorted({c.task for c in final})
     common = sorted(
         set.intersection(*({c.method for c in final if c.task == t} for t in tasks))
@@ -103,6 +109,11 @@ def statistics(results: ComparisonResults) -> dict[str, Any]:
     )
     methods, blocks, matrix = score_matrix(final, methods=common)
     document: dict[str, Any] = {"methods": methods, "n_blocks": len(blocks)}
+    document["failed_cells"] = [
+        {"method": c.method, "task": c.task, "seed": c.seed, "budget": c.budget, "error": c.error}
+        for c in every
+        if c.status != "ok"
+    ]
     if len(methods) > 1 and len(blocks) > 0:
         document["mean_ranks"] = mean_ranks(matrix, methods)
         document["friedman"] = vars(friedman_test(matrix))
