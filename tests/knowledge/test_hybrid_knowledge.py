@@ -9,7 +9,6 @@ import pytest
 from smarttune.exceptions import InvalidParameterError
 from smarttune.knowledge import KnowledgeBase, StudyRecord, TaskKnowledge
 from smarttune.samplers import HybridSampler
-from smarttune.samplers._hybrid import PHASE_KEY
 
 
 def objective(trial: optuna.Trial) -> float:
@@ -22,9 +21,7 @@ def _hybrid_study(knowledge: TaskKnowledge, seed: int) -> optuna.Study:
     sampler = HybridSampler(
         knowledge=knowledge,
         warm_start=[{"C": 1.0, "kernel": "linear"}],
-        population_size=4,
-        min_generations=1,
-        max_generations=1,
+        n_startup_trials=4,
         seed=seed,
     )
     study = optuna.create_study(direction="maximize", sampler=sampler)
@@ -45,9 +42,7 @@ def test_recommended_configs_are_evaluated_first_then_the_prior_is_used(
         for expected, got in zip(expected_first, study.trials[:4], strict=True):
             assert got.params["kernel"] == expected["kernel"]
             assert got.params["C"] == pytest.approx(expected["C"])
-        refined = [t for t in study.trials if t.system_attrs[PHASE_KEY] == "bandit"]
-        assert [t.number for t in refined] == [4, 5, 6, 7]
-        informed += [abs(math.log10(t.params["C"]) - 1.0) for t in refined]
+        informed += [abs(math.log10(t.params["C"]) - 1.0) for t in study.trials[4:]]
         other = _hybrid_study(warm_only, seed).trials[4:]
         uninformed += [abs(math.log10(t.params["C"]) - 1.0) for t in other]
     assert statistics.median(informed) < 0.5 * statistics.median(uninformed)
