@@ -38,11 +38,11 @@ from typing import Any
 for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
 
-import _bbob
-import _overhead
-import numpy as np
-from _bbob import Cell, Row
-from samplers_bbob import int_list, name_list
+import _bbob  # noqa: E402
+import _overhead  # noqa: E402
+import numpy as np  # noqa: E402
+from _bbob import Cell, Row  # noqa: E402
+from samplers_bbob import int_list, name_list  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 METHODS = "hybrid,gp,tpe,cmaes,random,smac"
@@ -213,17 +213,22 @@ def summarize(rows: list[Row], reference: str) -> str:
             for s in seeds:
                 ranks.append(rankdata([cell[m][s] for m in methods]))
             ref = [cell[reference][s] for s in seeds]
-            rand = float(np.median([cell["random"][s] for s in seeds])) if "random" in cell else 1.0
+            rand = (
+                float(np.median([cell["random"][s] for s in seeds]))
+                if "random" in cell
+                else math.nan
+            )
             for m in methods:
                 values = [cell[m][s] for s in seeds]
-                norm[m].append((np.median(values) + 1e-8) / (rand + 1e-8))
+                if not math.isnan(rand):
+                    norm[m].append((np.median(values) + 1e-8) / (rand + 1e-8))
                 if m == reference or len(seeds) < 2 or np.ptp(ref + values) == 0:
                     continue
                 if mannwhitneyu(ref, values, alternative="less").pvalue < ALPHA:
                     wins[m] += 1
                 elif mannwhitneyu(ref, values, alternative="greater").pvalue < ALPHA:
                     losses[m] += 1
-            if np.median(ref) > rand + 1e-12:
+            if not math.isnan(rand) and np.median(ref) > rand + 1e-12:
                 worse.append(p)
         mean = np.mean(ranks, axis=0) if ranks else [math.nan] * len(methods)
         lines.append(f"### budget {budget}: {len(problems)} problems, {len(ranks)} blocks")

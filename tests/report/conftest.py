@@ -36,7 +36,7 @@ def make_study(name: str = XSS, n_trials: int = 14, storage: str | None = None) 
         study_name=name,
         storage=storage,
         direction="maximize",
-        sampler=HybridSampler(population_size=4, min_generations=1, max_generations=2, seed=0),
+        sampler=HybridSampler(n_startup_trials=8, seed=0),
     )
     study.optimize(_objective, n_trials=n_trials, catch=(ValueError,))
     return study

@@ -51,7 +51,7 @@ def smarttune_study(storage: str, name: str) -> None:
         trial.report(x, 0)
         return -x * x
 
-    sampler = HybridSampler(population_size=3, min_generations=1, max_generations=1, seed=0)
+    sampler = HybridSampler(n_startup_trials=3, seed=0)
     tune(objective, n_trials=8, sampler=sampler, storage=storage, study_name=name,
          direction="maximize", progress=False)  # fmt: skip
 

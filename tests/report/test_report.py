@@ -28,7 +28,7 @@ def hybrid_study() -> optuna.Study:
 
     study = optuna.create_study(
         direction="maximize",
-        sampler=HybridSampler(population_size=3, min_generations=1, max_generations=2, seed=0),
+        sampler=HybridSampler(n_startup_trials=6, seed=0),
     )
     study.optimize(objective, n_trials=12)
     return study
@@ -39,12 +39,12 @@ def test_study_records_flatten_phases_generations_and_history() -> None:
     assert [r.number for r in records] == list(range(12))
     assert records[3].state == "PRUNED"
     assert records[3].value is None
-    assert records[0].group == "gen 0"
+    assert records[0].group == "initial"
     assert records[0].history[0]["epoch"] == 1
     assert records[-1].phase == "bandit"
     assert records[-1].group == "bandit"
     groups = scores_by_group(records)
-    assert next(iter(groups)) == "gen 0"
+    assert next(iter(groups)) == "initial"
     assert list(groups)[-1] == "bandit"
     assert sum(len(v) for v in groups.values()) == 11
 

@@ -63,9 +63,10 @@ class TrialRecord:
 
     @property
     def group(self) -> str:
-        """``"gen N"`` for genetic trials, ``"bandit"`` for refinement trials, else ``"other"``."""
-        if self.phase == "bandit":
-            return "bandit"
+        """The HybridSampler component (``"warm-start"``, ``"initial"``, ``"genetic"``,
+        ``"bandit"``), ``"gen N"`` for GeneticSampler trials, else ``"other"``."""
+        if self.phase in _PHASE_ORDER:
+            return self.phase
         if self.generation is not None:
             return f"gen {self.generation}"
         return "other"
@@ -141,7 +142,11 @@ def scores_by_group(records: Sequence[TrialRecord]) -> dict[str, list[float]]:
     return dict(sorted(groups.items(), key=lambda item: _group_order(item[0])))
 
 
+#: HybridSampler's phases in the order they first run; GeneticSampler generations come between.
+_PHASE_ORDER = {"warm-start": 0, "initial": 1, "genetic": 3, "bandit": 4}
+
+
 def _group_order(group: str) -> tuple[int, int]:
     if group.startswith("gen "):
-        return (0, int(group.split()[1]))
-    return (1, 0) if group == "bandit" else (2, 0)
+        return (2, int(group.split()[1]))
+    return (_PHASE_ORDER.get(group, 5), 0)

@@ -23,6 +23,7 @@ __all__ = [
     "completed_trials_covering",
     "copula_scores",
     "rank_scores",
+    "yeo_johnson_scores",
 ]
 
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
@@ -63,3 +64,28 @@ def copula_scores(values: FloatArray) -> FloatArray:
     if len(values) == 0:
         return np.empty(0)
     return np.asarray(norm.ppf((rankdata(values) - 0.5) / len(values)), dtype=float)
+
+
+def yeo_johnson_scores(values: FloatArray) -> FloatArray:
+    """Return ``values`` standardized, Yeo-Johnson transformed and standardized again.
+
+    The power transform (Yeo and Johnson, "A new family of power transformations to improve
+    normality or symmetry", Biometrika 2000; lambda by SciPy's maximum likelihood) tames skew
+    and outliers like the copula transform, but keeps the spacing of the values, so a model
+    still sees how much better the best points are (HEBO's output warping, Cowen-Rivers et al.,
+    2022). Non-finite values become the worst finite one; constant values give zeros.
+    """
+    v = np.asarray(values, dtype=float)
+    finite = np.isfinite(v)
+    if len(v) == 0 or not finite.any():
+        return np.zeros(len(v))
+    v = np.where(finite, v, np.min(v[finite]))
+    spread = float(np.std(v))
+    if spread == 0.0:
+        return np.zeros(len(v))
+    from scipy.stats import yeojohnson
+
+    transformed = np.asarray(yeojohnson((v - v.mean()) / spread)[0], dtype=float)
+    scale = float(np.std(transformed))
+    result: FloatArray = (transformed - transformed.mean()) / (scale if scale > 0 else 1.0)
+    return result

@@ -19,7 +19,11 @@ from smarttune._validation import Constraint, InstanceOf, Interval, validate_par
 from smarttune.exceptions import InvalidParameterError
 from smarttune.knowledge import TaskKnowledge
 from smarttune.samplers._bandit import sobol_points
-from smarttune.samplers._common import check_single_objective
+from smarttune.samplers._common import (
+    check_single_objective,
+    copula_scores,
+    yeo_johnson_scores,
+)
 from smarttune.samplers._fidelity import (
     FIDELITY_KEY,
     FidelityObservations,
@@ -113,8 +117,9 @@ class HybridSampler(BaseSampler):
     **Learned performance model.** Then every trial fits a
     :class:`~smarttune.surrogates.GaussianProcess` (ARD Matérn-5/2 with the dimension-scaled
     lengthscale prior of Hvarfner et al., ICML 2024; MAP hyperparameters by L-BFGS-B;
-    categoricals one-hot) to the Gaussian-copula scores of the trials (Salinas et al., ICML
-    2020), on the ``max_observations`` nearest to the incumbent when there are more.
+    categoricals one-hot) to the trials' values after a Yeo-Johnson transform (or to their
+    Gaussian-copula scores, Salinas et al., ICML 2020, when a knowledge prior mean is used), on
+    the ``max_observations`` nearest to the incumbent when there are more.
 
     **Bayesian bandit.** The trial is an arm pull of Thompson sampling (Thompson, 1933; Russo et
     al., 2018): one function is drawn from the GP posterior (random Fourier features plus the
@@ -283,9 +288,14 @@ class HybridSampler(BaseSampler):
         if len(seen) >= n_startup:
             study._storage.set_trial_system_attr(trial._trial_id, FIDELITY_KEY, seen.step)
             X = encoder.encode_many([t.params for t in seen.trials])
-            y = seen.scores(study.direction)
+            raw = np.asarray(seen.values, dtype=float)
+            values = -raw if study.direction == StudyDirection.MINIMIZE else raw
+            copula = copula_scores(values)
+            prior_mean = self._prior_mean(encoder, X, copula)
+            # the transfer hook's models live on the copula scale; otherwise Yeo-Johnson
+            y = copula if prior_mean is not None else yeo_johnson_scores(values)
             model = self._model(study, encoder)
-            rho = model.fit(X, y, self._prior_mean(encoder, X, y))
+            rho = model.fit(X, y, prior_mean)
         decision = decide_step(len(seen), n_startup, rho, self.loo_threshold)
         if decision.step == INITIAL:
             start = np.random.default_rng(self._sobol_seed)
