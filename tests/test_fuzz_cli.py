@@ -11,6 +11,7 @@ Python start-up.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import os
 import resource
@@ -233,8 +234,9 @@ def test_fuzzed_config_files(worker: Worker, config: tuple[str, bytes]) -> None:
     check(worker.run(argv, {name: content}), content[:300])
 
 
+@functools.cache
 def _knowledge_document() -> dict[str, Any]:
-    """A valid knowledge base of two studies of rf-wine's family."""
+    """A valid knowledge base of two studies of rf-wine's family (built on first use)."""
     from smarttune.knowledge import KnowledgeBase, task_family
     from smarttune.tasks import get_task
 
@@ -243,7 +245,6 @@ def _knowledge_document() -> dict[str, Any]:
     return KnowledgeBase(records=records).to_dict()
 
 
-KNOWLEDGE = _knowledge_document()
 JSON_VALUES = st.recursive(
     st.none()
     | st.booleans()
@@ -262,17 +263,20 @@ def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]
             yield from _paths(child, (*prefix, key))
 
 
-# Every field of the document's structure, and of its first two trials (not of all of them).
-PATHS = [p for p in _paths(KNOWLEDGE) if p and not (len(p) > 4 and p[3] == "trials" and p[4] > 1)]
+@functools.cache
+def _mutable_paths() -> list[tuple[Any, ...]]:
+    """Every field of the document's structure, and of its first two trials (not of all)."""
+    paths = _paths(_knowledge_document())
+    return [p for p in paths if p and not (len(p) > 4 and p[3] == "trials" and p[4] > 1)]
 
 
 @st.composite
 def knowledge_files(draw: st.DrawFn) -> bytes:
     if draw(st.integers(0, 9)) == 0:
         return draw(st.binary(max_size=300))
-    document = json.loads(json.dumps(KNOWLEDGE))
+    document = json.loads(json.dumps(_knowledge_document()))
     for _ in range(draw(st.integers(0, 3))):  # none: the valid document
-        path = draw(st.sampled_from(PATHS))
+        path = draw(st.sampled_from(_mutable_paths()))
         parent = document
         try:
             for key in path[:-1]:
@@ -301,7 +305,7 @@ def test_the_worker_catches_what_it_is_meant_to(worker: Worker) -> None:
 
 def test_a_20000_trial_knowledge_file_is_used_in_bounded_memory(worker: Worker) -> None:
     """340 KB of trials once asked for a 2.98 GiB n x n array (over the worker's cap)."""
-    document = json.loads(json.dumps(KNOWLEDGE))
+    document = json.loads(json.dumps(_knowledge_document()))
     study = document["studies"][0]
     rows, values = study["trials"], study["values"]
     study["trials"] = [rows[i % len(rows)] for i in range(20_000)]
