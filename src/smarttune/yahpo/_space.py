@@ -115,17 +115,18 @@ class SearchSpace:
 
     def sample(self, n: int, *, seed: int, sobol: bool = True) -> list[dict[str, Any]]:
         """``n`` configurations from a scrambled Sobol sequence (or uniformly at random)."""
+        return [self.from_unit(row) for row in self.unit_points(n, seed=seed, sobol=sobol)]
+
+    def unit_points(self, n: int, *, seed: int, sobol: bool = True) -> np.ndarray:
+        """The ``n`` x ``len(params)`` unit-cube points behind :meth:`sample`."""
         import numpy as np
         from scipy.stats import qmc
 
-        points: np.ndarray
         if sobol:
             engine = qmc.Sobol(len(self.params), scramble=True, seed=seed)
             # The first n points of a power-of-two draw (scipy warns on other sizes).
-            points = engine.random_base2(max(0, (n - 1).bit_length()))[:n]
-        else:
-            points = np.random.default_rng(seed).random((n, len(self.params)))
-        return [self.from_unit(row) for row in points]
+            return np.asarray(engine.random_base2(max(0, (n - 1).bit_length()))[:n])
+        return np.random.default_rng(seed).random((n, len(self.params)))
 
     def _ordered(self) -> list[Param]:
         """Parents before their children."""
