@@ -9,6 +9,11 @@ all but one die. :func:`create_rdb_storage` serializes that step:
   temporary directory, so nothing is added beside the user's file);
 * PostgreSQL — a session-level advisory lock (``pg_advisory_lock``) held on its own connection;
 * any database — a creation that still fails with one of the known race errors is retried.
+
+:func:`sqlite_claim_lock` serializes another read-then-write step on SQLite: taking a WAITING
+trial. Optuna reads the trial's state, then updates it; Python's ``sqlite3`` opens the write
+transaction only at the UPDATE, so two processes can both read WAITING and both take the trial
+(PostgreSQL locks the row with ``SELECT … FOR UPDATE``; a journal orders its records).
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ if TYPE_CHECKING:
 
     import optuna
 
-__all__ = ["create_rdb_storage", "is_memory_sqlite"]
+__all__ = ["create_rdb_storage", "is_memory_sqlite", "sqlite_claim_lock"]
 
 #: The advisory lock key every smarttune process takes to create Optuna's schema (64-bit signed).
 PG_SCHEMA_LOCK_KEY = int.from_bytes(
@@ -59,6 +64,22 @@ def is_memory_sqlite(url: str) -> bool:
     return path in ("", ":memory:") or "mode=memory" in rest
 
 
+@contextmanager
+def sqlite_claim_lock(storage: object) -> Iterator[None]:
+    """Hold an exclusive lock per SQLite file while the block claims a trial (else nothing)."""
+    backend = getattr(storage, "_backend", storage)  # Optuna wraps RDB storages in a cache
+    url = getattr(backend, "url", None)
+    if not isinstance(url, str) or not url.startswith("sqlite") or is_memory_sqlite(url):
+        yield
+        return
+    with _file_lock(_sqlite_path(url), purpose="claim"):
+        yield
+
+
+def _sqlite_path(url: str) -> str:
+    return url.partition("://")[2].removeprefix("/").split("?")[0]
+
+
 def _is_race(exc: BaseException) -> bool:
     text = str(exc).lower()
     return any(marker in text for marker in _RACE_ERRORS)
@@ -68,7 +89,7 @@ def _is_race(exc: BaseException) -> bool:
 def _creation_lock(url: str) -> Iterator[None]:
     scheme = url.partition("://")[0].split("+")[0].lower()
     if scheme == "sqlite" and not is_memory_sqlite(url):
-        with _file_lock(url.partition("://")[2].removeprefix("/").split("?")[0]):
+        with _file_lock(_sqlite_path(url), purpose="schema"):
             yield
     elif scheme in ("postgresql", "postgres"):
         with _advisory_lock(url):
@@ -78,11 +99,11 @@ def _creation_lock(url: str) -> Iterator[None]:
 
 
 @contextmanager
-def _file_lock(path: str) -> Iterator[None]:
+def _file_lock(path: str, purpose: str) -> Iterator[None]:
     import fcntl
 
     digest = hashlib.sha256(os.path.abspath(path).encode()).hexdigest()[:24]
-    lock_path = os.path.join(tempfile.gettempdir(), f"smarttune-sqlite-{digest}.lock")
+    lock_path = os.path.join(tempfile.gettempdir(), f"smarttune-sqlite-{purpose}-{digest}.lock")
     descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX)

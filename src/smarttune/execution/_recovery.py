@@ -28,6 +28,7 @@ import warnings
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from smarttune._storage_rdb import sqlite_claim_lock
 from smarttune.execution._base import RETRY_HISTORY_KEY, RETRY_OF_KEY, WORKER_KEY
 from smarttune.execution._guard import FAIL_REASON_KEY
 from smarttune.execution._heartbeat import HEARTBEAT_KEY, is_silent
@@ -114,14 +115,16 @@ def claim_trial(study: optuna.Study, token: str) -> int:
     import optuna
 
     storage = study._storage
-    waiting = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.WAITING,))
-    for trial in waiting:
-        try:
-            if storage.set_trial_state_values(trial._trial_id, optuna.trial.TrialState.RUNNING):
-                tag_trial(storage, trial._trial_id, token)
-                return trial._trial_id
-        except optuna.exceptions.UpdateFinishedTrialError:
-            continue
+    with sqlite_claim_lock(storage):  # SQLite: two processes must not both take one trial
+        waiting = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.WAITING,))
+        for trial in waiting:
+            try:
+                running = optuna.trial.TrialState.RUNNING
+                if storage.set_trial_state_values(trial._trial_id, running):
+                    tag_trial(storage, trial._trial_id, token)
+                    return trial._trial_id
+            except optuna.exceptions.UpdateFinishedTrialError:
+                continue
     template = optuna.trial.FrozenTrial(
         number=-1,
         state=optuna.trial.TrialState.RUNNING,
