@@ -20,6 +20,10 @@ Examples:
     python benchmarks/search_core.py --instances 6 --dims 2,5,10 --seeds 0-4  # test
     python benchmarks/search_core.py --summarize --out benchmarks/results/search_core_test.csv
     python benchmarks/search_core.py --overhead
+    python benchmarks/search_core.py --compare-dir benchmarks/results/compare/yahpo-search-core-test
+
+``--compare-dir`` applies the same statistics to a ``smarttune compare`` directory (e.g. the
+YAHPO tasks), with the loss of a run = the best value any run of the task found minus its own.
 """
 
 from __future__ import annotations
@@ -247,6 +251,34 @@ def summarize(rows: list[Row], reference: str) -> str:
     return "\n".join(lines)
 
 
+def compare_rows(out_dir: Path, budgets: tuple[int, ...]) -> list[Row]:
+    """Rows (as in the CSV) from a ``smarttune compare`` directory's cells, one per budget.
+
+    The loss ("regret") of a run is the best value any run of the task found minus the run's
+    best so far (maximized tasks; negated for minimized ones), so 0 is the best known.
+    """
+    import json
+
+    runs = []
+    for path in sorted((out_dir / "cells").glob("*.json")):
+        cell = json.loads(path.read_text())
+        result, curve = cell["result"], cell["curve"]
+        sign = 1.0 if result["direction"] == "maximize" else -1.0
+        best = np.maximum.accumulate([sign * point["value"] for point in curve])
+        runs.append((result, best))
+    top: dict[str, float] = defaultdict(lambda: -math.inf)
+    for result, best in runs:
+        top[result["task"]] = max(top[result["task"]], float(best[-1]))
+    rows = []
+    for result, best in runs:
+        for budget in budgets:
+            if len(best) >= budget:
+                rows.append({"sampler": result["method"], "function": result["task"], "dim": 0,
+                             "instance": 0, "seed": result["seed"], "budget": budget,
+                             "regret": top[result["task"]] - float(best[budget - 1])})  # fmt: skip
+    return rows
+
+
 def overhead(args: argparse.Namespace) -> None:
     """Time suggestions of hybrid and gp after 100 trials, and of hybrid after 1000 (10-D)."""
     _bbob.quiet()
@@ -274,9 +306,15 @@ def main(argv: list[str] | None = None) -> None:
     add("--summarize", action="store_true")
     add("--overhead", action="store_true")
     add("--overhead-repeats", type=int, default=20)
+    add("--compare-dir", type=Path, help="summarize a `smarttune compare` OUT directory instead")
     args = parser.parse_args(argv)
     if args.overhead:
         overhead(args)
+        return
+    if args.compare_dir is not None:
+        text = summarize(compare_rows(args.compare_dir, args.budgets), args.reference)
+        (args.compare_dir / "search_core_summary.md").write_text(text + "\n")
+        print(text)
         return
     if not args.summarize:
         run(args)

@@ -63,8 +63,10 @@ class TrialRecord:
 
     @property
     def group(self) -> str:
-        """The HybridSampler component (``"warm-start"``, ``"initial"``, ``"genetic"``,
-        ``"bandit"``), ``"gen N"`` for GeneticSampler trials, else ``"other"``."""
+        """The proposing HybridSampler component, ``"gen N"`` (GeneticSampler), or ``"other"``.
+
+        HybridSampler's components: ``"warm-start"``, ``"initial"``, ``"genetic"``, ``"bandit"``.
+        """
         if self.phase in _PHASE_ORDER:
             return self.phase
         if self.generation is not None:
