@@ -53,6 +53,24 @@ def test_a_search_without_a_finite_value_is_a_failed_cell_with_its_reason(tmp_pa
         summary = {(r["task"].rsplit(":", 1)[1], r["method"]): r for r in csv.DictReader(stream)}
     assert summary[("bad", "tpe")]["mean_rank"] == ""
     assert summary[("good", "tpe")]["mean_rank"] != ""
+    printed = {line.split()[1]: line.split()[2:] for line in lines[5:9] if ":bad" in line}
+    assert printed == {"random": ["failed"], "tpe": ["failed"]}  # not "nan"
+
+
+def test_a_comparison_in_which_every_cell_failed_exits_1_with_one_line(tmp_path: Path) -> None:
+    (tmp_path / "obj.py").write_text(
+        "def bad(trial):\n    trial.suggest_float('x', 0, 1)\n    raise ValueError('nope')\n"
+    )
+    result = compare(
+        tmp_path,
+        *("--tasks", f"{tmp_path / 'obj.py'}:bad", "--methods", "random", "--trials", "2"),
+        *("--out", str(tmp_path / "out")),
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "error: every cell failed; the first: no finite value in 2 evaluations "
+        "(2 failed, 0 pruned; the first: ValueError: nope)"
+    ]
 
 
 def test_a_task_that_cannot_run_here_is_one_line_before_any_cell(tmp_path: Path) -> None:

@@ -159,6 +159,10 @@ def compare_command(
         click.echo(f"{len(paths)} plots in {Path(out) / 'plots'}.")
     _print_summary(Path(out))
     click.echo(f"{len(results.cells)} cells in {out} (results.csv, summary.csv, statistics.json).")
+    failed = [cell for cell in results.cells if cell.status != "ok"]
+    if results.cells and len(failed) == len(results.cells):
+        click.echo(f"error: every cell failed; the first: {failed[0].error}", err=True)
+        raise SystemExit(1)
 
 
 def _print_summary(out: Path) -> None:
@@ -168,6 +172,9 @@ def _print_summary(out: Path) -> None:
         rows = list(csv.DictReader(stream))
     click.echo(f"{'task':<24} {'method':<18} {'mean best':>12} {'mean test':>12} {'rank':>6}")
     for row in rows:
+        if int(row["n_seeds"] or 0) == 0:  # no seed of this method found a finite value
+            click.echo(f"{row['task']:<24} {row['method']:<18} {'failed':>12}")
+            continue
         best = float(row["mean_best"] or math.nan)
         test = float(row["mean_test"] or math.nan)
         rank = float(row["mean_rank"] or math.nan)
