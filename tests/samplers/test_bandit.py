@@ -11,8 +11,8 @@ from optuna.distributions import CategoricalDistribution, FloatDistribution, Int
 from optuna.samplers import BaseSampler, RandomSampler
 from optuna.testing.pytest_samplers import (
     BasicSamplerTestCase,
+    MultiObjectiveSamplerTestCase,
     RelativeSamplerTestCase,
-    SingleOnlySamplerTestCase,
 )
 from optuna.trial import Trial, TrialState
 
@@ -39,7 +39,7 @@ def _fast_sampler(**kwargs: object) -> BayesianBanditSampler:
 
 
 class TestOptunaConformance(
-    BasicSamplerTestCase, RelativeSamplerTestCase, SingleOnlySamplerTestCase
+    BasicSamplerTestCase, RelativeSamplerTestCase, MultiObjectiveSamplerTestCase
 ):
     @pytest.fixture
     def sampler(self) -> Callable[[], BaseSampler]:
@@ -132,11 +132,11 @@ def test_conditional_parameters_after_startup() -> None:
     assert all(t.state == TrialState.COMPLETE for t in study.trials)
 
 
-def test_rejects_multi_objective_studies() -> None:
-    study = optuna.create_study(directions=["minimize", "minimize"], sampler=_fast_sampler())
+def test_rejects_more_than_four_objectives() -> None:
+    study = optuna.create_study(directions=["minimize"] * 5, sampler=_fast_sampler())
     with pytest.raises(
         MultiObjectiveError,
-        match=r"BayesianBanditSampler supports single-objective studies only.*2 objectives",
+        match=r"BayesianBanditSampler supports 1 to 4 objectives; study .* has 5\.",
     ):
         study.ask().suggest_float("x", 0.0, 1.0)
     assert issubclass(InvalidParameterError, SmartTuneError)

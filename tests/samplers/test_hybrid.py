@@ -12,8 +12,8 @@ import pytest
 from optuna.samplers import BaseSampler
 from optuna.testing.pytest_samplers import (
     BasicSamplerTestCase,
+    MultiObjectiveSamplerTestCase,
     RelativeSamplerTestCase,
-    SingleOnlySamplerTestCase,
 )
 from optuna.trial import TrialState
 
@@ -28,7 +28,7 @@ FAST: dict[str, Any] = {"population_size": 16, "generations": 2}
 
 
 class TestHybridConformanceStartup(
-    BasicSamplerTestCase, RelativeSamplerTestCase, SingleOnlySamplerTestCase
+    BasicSamplerTestCase, RelativeSamplerTestCase, MultiObjectiveSamplerTestCase
 ):
     @pytest.fixture
     def sampler(self) -> Callable[[], BaseSampler]:
@@ -255,10 +255,10 @@ def test_dynamic_and_categorical_search_space() -> None:
     assert study.best_params["opt"] == "sgd"
 
 
-def test_multi_objective_is_refused() -> None:
-    study = optuna.create_study(directions=["minimize", "maximize"], sampler=HybridSampler())
+def test_more_than_four_objectives_are_refused() -> None:
+    study = optuna.create_study(directions=["minimize"] * 5, sampler=HybridSampler())
     with pytest.raises(
-        MultiObjectiveError, match=r"HybridSampler supports single-objective studies only"
+        MultiObjectiveError, match=r"HybridSampler supports 1 to 4 objectives; study .* has 5\."
     ):
         study.ask().suggest_float("x", 0, 1)
 

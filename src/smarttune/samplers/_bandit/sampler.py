@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from optuna.samplers import BaseSampler, RandomSampler
 from optuna.search_space import IntersectionSearchSpace
+from optuna.trial import TrialState
 
-from smarttune._validation import Constraint, InstanceOf, Interval, validate_params
+from smarttune._validation import Constraint, InstanceOf, Interval, IsCallable, validate_params
 from smarttune.exceptions import InvalidParameterError
 from smarttune.samplers._bandit._propose import Region, propose, select_elites, sobol_points
-from smarttune.samplers._common import check_single_objective
 from smarttune.samplers._fidelity import FIDELITY_KEY, default_min_observations, observations
+from smarttune.samplers._multiobjective import (
+    ConstraintsFunc,
+    after_trial_constraints,
+    check_objectives,
+    scalarized_observations,
+    uses_scalarization,
+)
 from smarttune.space import SpaceEncoder
 from smarttune.surrogates import MetaLearner
 
@@ -32,6 +39,7 @@ _PARAMS: dict[str, list[Constraint | None]] = {
     "n_candidates": [Interval(int, 8, None)],
     "n_elites": [Interval(int, 1, None)],
     "learner_params": [InstanceOf(Mapping), None],
+    "constraints_func": [IsCallable(), None],
     "seed": [Interval(int, 0, None), None],
 }
 
@@ -66,8 +74,11 @@ class BayesianBanditSampler(BaseSampler):
     * Objective values become scores to maximise (minimised objectives are negated), then are
       replaced by normal quantiles of their ranks (a Gaussian-copula transform, Salinas et al.,
       ICML 2020), so that neither the objective's scale nor its outliers matter.
-    * Single-objective studies only: multi-objective studies raise
-      :class:`~smarttune.exceptions.MultiObjectiveError` (an ``InvalidParameterError``).
+    * Several objectives (2 to 4) or a ``constraints_func`` (Optuna's constraint API): each
+      proposal fits the surrogate to a random augmented Chebyshev scalarization of the
+      completed trials' objectives, infeasible trials penalized (ParEGO with random weights;
+      see :mod:`smarttune.samplers._multiobjective`); completed trials only. More than 4
+      objectives raise :class:`~smarttune.exceptions.MultiObjectiveError`.
     * Nothing needs to be shared through the storage: the surrogate's weights are a cache that
       each worker rebuilds from the trials, so many processes can share a study.
 
@@ -80,6 +91,8 @@ class BayesianBanditSampler(BaseSampler):
         n_elites: How many of the best trials the candidates are bred from.
         learner_params: Keyword arguments of the :class:`~smarttune.surrogates.MetaLearner`
             (its ``seed`` excepted, which is derived from this sampler's ``seed``).
+        constraints_func: Optuna's constraint function of a finished trial (values <= 0 are
+            feasible), or None.
         seed: Seed of every random choice; None for fresh entropy.
 
     Raises:
@@ -93,6 +106,7 @@ class BayesianBanditSampler(BaseSampler):
         n_candidates: int = 1024,
         n_elites: int = 5,
         learner_params: Mapping[str, Any] | None = None,
+        constraints_func: ConstraintsFunc | None = None,
         seed: int | None = None,
     ) -> None:
         validate_params(locals(), _PARAMS, owner="BayesianBanditSampler")
@@ -108,6 +122,7 @@ class BayesianBanditSampler(BaseSampler):
         self.n_startup_trials = n_startup_trials
         self.n_candidates = n_candidates
         self.n_elites = n_elites
+        self.constraints_func = constraints_func
         self.seed = seed
         self._rng = np.random.default_rng(seed)
         self._sobol_seed = int(self._rng.integers(2**32))
@@ -128,7 +143,7 @@ class BayesianBanditSampler(BaseSampler):
         self, study: Study, trial: FrozenTrial
     ) -> dict[str, BaseDistribution]:
         """Return the intersection search space of the completed trials, minus fixed values."""
-        check_single_objective(study, "BayesianBanditSampler")
+        check_objectives(study, "BayesianBanditSampler")
         with self._lock:
             space = self._search_space.calculate(study, use_cache=True)
         return {name: dist for name, dist in space.items() if not dist.single()}
@@ -137,10 +152,12 @@ class BayesianBanditSampler(BaseSampler):
         self, study: Study, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
     ) -> dict[str, Any]:
         """Return a Sobol point before ``n_startup_trials``, then a Thompson-sampling proposal."""
-        check_single_objective(study, "BayesianBanditSampler")
+        check_objectives(study, "BayesianBanditSampler")
         if not search_space:
             return {}
         encoder = SpaceEncoder(search_space)
+        if uses_scalarization(study, self.constraints_func):
+            return encoder.decode(self._scalarized_unit(study, trial, encoder))
         needed = max(self.n_startup_trials, default_min_observations(encoder.dim))
         seen = observations(study, search_space, min_observations=needed)
         with self._lock:
@@ -161,8 +178,31 @@ class BayesianBanditSampler(BaseSampler):
         param_distribution: BaseDistribution,
     ) -> Any:
         """Sample a parameter outside the relative search space uniformly at random."""
-        check_single_objective(study, "BayesianBanditSampler")
+        check_objectives(study, "BayesianBanditSampler")
         return self._random_sampler.sample_independent(study, trial, param_name, param_distribution)
+
+    def after_trial(
+        self,
+        study: Study,
+        trial: FrozenTrial,
+        state: TrialState,
+        values: Sequence[float] | None,
+    ) -> None:
+        """Record the trial's constraint values when a ``constraints_func`` was given."""
+        after_trial_constraints(self.constraints_func, study, trial, state)
+
+    def _scalarized_unit(
+        self, study: Study, trial: FrozenTrial, encoder: SpaceEncoder
+    ) -> FloatArray:
+        """A Sobol point, then Thompson sampling on a random scalarization of the objectives."""
+        with self._lock:
+            seen = scalarized_observations(study, encoder.search_space, self._rng)
+            if len(seen) < self.n_startup_trials:
+                start = np.random.default_rng(self._sobol_seed)
+                unit: FloatArray = sobol_points(encoder.dim, 1, start, skip=trial.number)[0]
+                return unit
+            X = self.encode_trials(study, encoder, seen.trials)
+            return self.propose_unit(study, encoder, X, seen.scores)
 
     @property
     def learner_steps(self) -> int:

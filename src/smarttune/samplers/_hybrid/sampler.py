@@ -15,15 +15,11 @@ from optuna.search_space import IntersectionSearchSpace
 from optuna.study import StudyDirection
 from optuna.trial import TrialState
 
-from smarttune._validation import Constraint, InstanceOf, Interval, validate_params
+from smarttune._validation import Constraint, InstanceOf, Interval, IsCallable, validate_params
 from smarttune.exceptions import InvalidParameterError
 from smarttune.knowledge import TaskKnowledge
 from smarttune.samplers._bandit import sobol_points
-from smarttune.samplers._common import (
-    check_single_objective,
-    copula_scores,
-    yeo_johnson_scores,
-)
+from smarttune.samplers._common import copula_scores, yeo_johnson_scores
 from smarttune.samplers._fidelity import (
     FIDELITY_KEY,
     FidelityObservations,
@@ -39,6 +35,13 @@ from smarttune.samplers._hybrid._acquisition import (
 from smarttune.samplers._hybrid._decide import GENETIC, INITIAL, MODEL, StepDecision, decide_step
 from smarttune.samplers._hybrid._model import GPModel, UnitPriorMean
 from smarttune.samplers._hybrid._region import RegionState, region_box, replay_region
+from smarttune.samplers._multiobjective import (
+    ConstraintsFunc,
+    after_trial_constraints,
+    check_objectives,
+    scalarized_observations,
+    uses_scalarization,
+)
 from smarttune.space import SpaceEncoder
 
 if TYPE_CHECKING:
@@ -103,6 +106,7 @@ _CONSTRAINTS: dict[str, list[Constraint | None]] = {
     "warm_start": [InstanceOf(list, tuple), None],
     "prior": [InstanceOf(PriorObservations), None],
     "knowledge": [InstanceOf(TaskKnowledge), None],
+    "constraints_func": [IsCallable(), None],
     "seed": [Interval(int, 0, 2**32 - 1), None],
 }
 
@@ -141,8 +145,14 @@ class HybridSampler(BaseSampler):
     (:data:`SWITCH_KEY`). The model follows BOHB's multi-fidelity rule (Falkner et al., ICML
     2018; :mod:`smarttune.samplers._fidelity`), so with successive-halving or Hyperband pruners
     it learns from pruned trials' intermediate values. Parameters outside the intersection
-    search space come from a seeded :class:`~optuna.samplers.RandomSampler`. Single-objective
-    studies only.
+    search space come from a seeded :class:`~optuna.samplers.RandomSampler`.
+
+    **Several objectives and constraints.** With 2 to 4 objectives, or a ``constraints_func``
+    (Optuna's constraint API: values <= 0 are feasible), each proposal fits the GP to a random
+    augmented Chebyshev scalarization of the completed trials' objectives, infeasible trials
+    penalized, and the genetic children are bred by NSGA-II's crowded comparison (see
+    :mod:`smarttune.samplers._multiobjective`); the model is fitted on completed trials only,
+    without the trust region or a knowledge prior mean.
 
     **Knowledge-base hooks.** ``knowledge=kb.transfer(task)``: its ``warm_start``
     configurations are evaluated first (values outside the space are clipped or skipped), then
@@ -162,6 +172,8 @@ class HybridSampler(BaseSampler):
         warm_start: Configurations to evaluate first.
         prior: Deprecated and ignored (see above).
         knowledge: A knowledge base's transfer for this task.
+        constraints_func: Optuna's constraint function of a finished trial (values <= 0 are
+            feasible), or None.
         seed: Seed for reproducible serial runs.
 
     Raises:
@@ -182,6 +194,7 @@ class HybridSampler(BaseSampler):
         warm_start: Sequence[Mapping[str, Any]] | None = None,
         prior: PriorObservations | None = None,
         knowledge: TaskKnowledge | None = None,
+        constraints_func: ConstraintsFunc | None = None,
         seed: int | None = None,
     ) -> None:
         validate_params(dict(locals()), _CONSTRAINTS, owner="HybridSampler")
@@ -203,6 +216,7 @@ class HybridSampler(BaseSampler):
         first = list(knowledge.warm_start) if knowledge is not None else []
         self.warm_start = [dict(c) for c in (*first, *(warm_start or ()))]
         self.prior = prior
+        self.constraints_func = constraints_func
         self.seed = seed
         self._rng = np.random.default_rng(seed)
         self._sobol_seed = int(self._rng.integers(2**32))
@@ -223,7 +237,7 @@ class HybridSampler(BaseSampler):
         self, study: Study, trial: FrozenTrial
     ) -> dict[str, BaseDistribution]:
         """Return the intersection search space of the completed trials, minus fixed values."""
-        check_single_objective(study, "HybridSampler")
+        check_objectives(study, "HybridSampler")
         with self._lock:
             space = self._search_space.calculate(study, use_cache=True)
         return {name: dist for name, dist in space.items() if not dist.single()}
@@ -232,7 +246,7 @@ class HybridSampler(BaseSampler):
         self, study: Study, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
     ) -> dict[str, Any]:
         """Return a warm-start configuration, an initial-design point, a child or a proposal."""
-        check_single_objective(study, "HybridSampler")
+        check_objectives(study, "HybridSampler")
         warm = _admissible(self._warm_config(trial) or {}, search_space)
         if not search_space:  # the first trials: every parameter is sampled independently
             step = WARM_START if self._warm_config(trial) else INITIAL
@@ -256,11 +270,21 @@ class HybridSampler(BaseSampler):
         param_distribution: BaseDistribution,
     ) -> Any:
         """Return the warm-start value, else sample the parameter uniformly at random."""
-        check_single_objective(study, "HybridSampler")
+        check_objectives(study, "HybridSampler")
         warm = _admissible(self._warm_config(trial) or {}, {param_name: param_distribution})
         if param_name in warm:
             return warm[param_name]
         return self._random_sampler.sample_independent(study, trial, param_name, param_distribution)
+
+    def after_trial(
+        self,
+        study: Study,
+        trial: FrozenTrial,
+        state: TrialState,
+        values: Sequence[float] | None,
+    ) -> None:
+        """Record the trial's constraint values when a ``constraints_func`` was given."""
+        after_trial_constraints(self.constraints_func, study, trial, state)
 
     # ----------------------------------------------------------------- public state
 
@@ -281,6 +305,8 @@ class HybridSampler(BaseSampler):
         self, study: Study, trial: FrozenTrial, encoder: SpaceEncoder
     ) -> tuple[StepDecision, FloatArray]:
         """Decide the component and let it propose a unit-cube point."""
+        if uses_scalarization(study, self.constraints_func):
+            return self._propose_scalarized(study, trial, encoder)
         space = encoder.search_space
         seen = observations(study, space, min_observations=default_min_observations(encoder.dim))
         n_startup = self.startup_trials(encoder.dim)
@@ -298,8 +324,7 @@ class HybridSampler(BaseSampler):
             rho = model.fit(X, y, prior_mean)
         decision = decide_step(len(seen), n_startup, rho, self.loo_threshold)
         if decision.step == INITIAL:
-            start = np.random.default_rng(self._sobol_seed)
-            return decision, sobol_points(encoder.dim, 1, start, skip=trial.number)[0]
+            return decision, self._initial_point(trial, encoder)
         pending = _pending_rows(study, trial, encoder)
         exclude = np.vstack([X, pending])
         if decision.step == GENETIC:
@@ -310,6 +335,32 @@ class HybridSampler(BaseSampler):
             decision = replace(decision, region_length=state.length, region_resets=state.resets)
         unit = model.propose(pending, exclude, self._rng, self.n_elites, region)
         return decision, unit
+
+    def _propose_scalarized(
+        self, study: Study, trial: FrozenTrial, encoder: SpaceEncoder
+    ) -> tuple[StepDecision, FloatArray]:
+        """The same components on a random scalarization of several objectives/constraints."""
+        seen = scalarized_observations(study, encoder.search_space, self._rng)
+        n_startup = self.startup_trials(encoder.dim)
+        rho: float | None = None
+        if len(seen) >= n_startup:
+            X = encoder.encode_many([t.params for t in seen.trials])
+            model = self._model(study, encoder)
+            rho = model.fit(X, seen.scores, None)
+        decision = decide_step(len(seen), n_startup, rho, self.loo_threshold)
+        if decision.step == INITIAL:
+            return decision, self._initial_point(trial, encoder)
+        pending = _pending_rows(study, trial, encoder)
+        exclude = np.vstack([X, pending])
+        if decision.step == GENETIC:
+            return decision, _unseen_child(encoder, X, seen.fitness, exclude, self._rng)
+        return decision, model.propose(pending, exclude, self._rng, self.n_elites)
+
+    def _initial_point(self, trial: FrozenTrial, encoder: SpaceEncoder) -> FloatArray:
+        """Point ``trial.number`` of the initial design's scrambled Sobol sequence."""
+        start = np.random.default_rng(self._sobol_seed)
+        point: FloatArray = sobol_points(encoder.dim, 1, start, skip=trial.number)[0]
+        return point
 
     def _region(
         self,
