@@ -5,9 +5,9 @@ from __future__ import annotations
 import pickle
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from smarttune._failures import FailureReporter, one_line_failures
 from smarttune._target import StudyTarget, claim_study, objective_task, target_of
@@ -72,6 +72,7 @@ def tune(
     executor: str | Executor | None = None,
     verbose: bool = False,
     transfer: bool | str = True,
+    directions: Sequence[str] | None = None,
 ) -> optuna.Study:
     """Optimize ``objective`` and return the Optuna study holding every trial.
 
@@ -119,6 +120,10 @@ def tune(
             studies of the same search space in ``storage`` (True), in the storage at this URL,
             or not at all (False); one line on standard error names the studies used
             (see :func:`smarttune.knowledge.find_past_studies`).
+        directions: Two or more of ``"maximize"``/``"minimize"`` for a multi-objective
+            study whose objective returns one number per direction (see
+            :mod:`smarttune._api_multi`: serial, no progress bar; not with ``direction``,
+            ``n_jobs`` > 1 or an executor).
 
     Returns:
         The :class:`optuna.Study`.
@@ -147,6 +152,8 @@ def tune(
         _TUNE_CONSTRAINTS,
         owner="tune()",
     )
+    if directions is not None:
+        return _tune_multi(objective, directions, locals())
     target = preflight(objective, storage=storage, study_name=study_name, direction=direction)
     reporter = FailureReporter(_to_stderr, verbose=verbose)
     chosen = _choose_executor(executor, n_jobs, objective, storage)
@@ -183,6 +190,23 @@ def tune(
             callbacks=[bar.callback, reporter],
         )
     return study
+
+
+def _tune_multi(
+    objective: Callable[[optuna.Trial], Any], directions: Sequence[str], given: dict[str, Any]
+) -> optuna.Study:
+    """``tune()`` with several ``directions`` (serial only)."""
+    from smarttune._api_multi import tune_multi_objective
+
+    if given["direction"] is not None or given["n_jobs"] != 1 or given["executor"] is not None:
+        raise InvalidParameterError(
+            "The 'directions' parameter of tune() runs serially in this process: leave "
+            "direction, executor and n_jobs (1) at their defaults. Got direction="
+            f"{given['direction']!r}, n_jobs={given['n_jobs']!r}, executor={given['executor']!r}."
+        )
+    keys = ("n_trials", "timeout", "sampler", "pruner", "storage", "study_name", "seed")
+    options = {key: given[key] for key in keys}
+    return tune_multi_objective(objective, directions, verbose=given["verbose"], **options)
 
 
 def preflight(

@@ -58,6 +58,10 @@ EXIT_ALL_FAILED = 1
     help="maximize or minimize (default: the task's, or minimize for a function, as Optuna).",
 )
 @click.option(
+    "--directions",
+    help="Several objectives, e.g. maximize,minimize: the function returns one number each.",
+)
+@click.option(
     "--device",
     type=click.Choice(["auto", "cpu", "cuda"]),
     help="Where neural-network tasks train (default: auto, the GPU when present).",
@@ -101,6 +105,7 @@ def tune_command(
     space: dict[str, Any] | None = None,
     transfer_from: str | None = None,
     no_transfer: bool = False,
+    directions: str | None = None,
 ) -> int:
     """Tune OBJECTIVE, resuming the study of the same name if the storage has one.
 
@@ -124,6 +129,13 @@ def tune_command(
     loaded = apply_space(load_objective(objective, seed=seed, device=device), space)
     if trials is None and timeout is None:
         trials = _DEFAULT_TRIALS_WITHOUT_TIMEOUT
+    if directions is not None:
+        from smarttune.cli._tune_multi import tune_pareto
+
+        given: dict[str, Any] = {"direction": direction, "executor": executor, "jobs": jobs}
+        given |= {"seed": seed}
+        given |= {"trials": trials, "timeout": timeout, "sampler": sampler, "pruner": pruner}
+        return tune_pareto(loaded, directions, storage, study_name, given, verbose=verbose)
     chosen = build_executor(executor, jobs=jobs, ray_address=ray_address, batch_size=batch_size)
     name = study_name or loaded.name
     target = preflight(

@@ -31,6 +31,7 @@ _TOP = (
     "objective",
     "study",
     "direction",
+    "directions",
     "sampler",
     "pruner",
     "storage",
@@ -79,6 +80,7 @@ class StudyConfig:
     objective: str | None = None
     study: str | None = None
     direction: str | None = None
+    directions: str | None = None
     sampler: str | None = None
     pruner: str | None = None
     storage: str | None = None
@@ -93,7 +95,8 @@ class StudyConfig:
     def tune_options(self) -> dict[str, Any]:
         """The ``smarttune tune`` parameters the file sets, by the command's parameter names."""
         names = {"study": "study_name", "objective": "objective"}
-        fields: tuple[str, ...] = ("objective", "study", "direction", "sampler", "pruner")
+        fields: tuple[str, ...] = ("objective", "study", "direction", "directions")
+        fields += ("sampler", "pruner")
         fields += ("storage", "executor")
         fields += ("jobs", "seed", "device", "trials", "timeout")
         values = {names.get(name, name): getattr(self, name) for name in fields}
@@ -129,11 +132,13 @@ def load_config(path: str | Path) -> StudyConfig:
             f"{shown(document['task'])} has its own search space."
         )
     timeout = flat.get("budget.timeout")
+    directions = _directions(document, where)
     return StudyConfig(
         path=path,
         objective=objective,
         study=flat.get("study"),
         direction=flat.get("direction"),
+        directions=directions,
         sampler=flat.get("sampler"),
         pruner=flat.get("pruner"),
         storage=flat.get("storage"),
@@ -145,6 +150,21 @@ def load_config(path: str | Path) -> StudyConfig:
         timeout=None if timeout is None else float(timeout),
         space=space,
     )
+
+
+def _directions(document: dict[str, Any], where: str) -> str | None:
+    """The ``directions`` list (2 or more objectives) as ``--directions`` spells it."""
+    if "directions" not in document:
+        return None
+    value = document["directions"]
+    words = ("maximize", "minimize")
+    if not (isinstance(value, list) and len(value) >= 2 and all(v in words for v in value)):
+        fail("directions", "a list of 2 or more of 'maximize' and 'minimize'", value, where=where)
+    if "direction" in document:
+        raise InvalidParameterError(
+            f"{where.capitalize()} gives both 'direction' and 'directions'; give one of them."
+        )
+    return ",".join(value)
 
 
 def _objective(document: dict[str, Any], path: Path, where: str) -> str | None:

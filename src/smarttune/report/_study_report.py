@@ -20,6 +20,7 @@ from smarttune.report._param_sections import (
     slices,
 )
 from smarttune.report._params import ParamSpec, param_specs
+from smarttune.report._pareto import pareto_sections
 from smarttune.report._study_data import TrialRecord, scores_by_group, study_records
 from smarttune.report._table import trial_table
 from smarttune.report._trial_sections import (
@@ -173,6 +174,7 @@ def study_sections(
             [Plot(sf.history_figure(history(records, maximize=maximize), metric=metric))],
         )
     ]
+    sections += pareto_sections(study)  # multi-objective studies only
     curves = learning_curves(records)
     if curves:
         sections.append(
