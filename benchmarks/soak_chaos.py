@@ -226,9 +226,12 @@ def fresh_url(kind: str, args: argparse.Namespace, folder: Path) -> str:
         return f"{args.postgres.rsplit('/', 1)[0]}/{name}"
     import redis
 
+    from smarttune.storage import _OPENED
+
     client = redis.Redis.from_url(args.redis)
     client.flushdb()
     client.close()
+    _OPENED.pop(str(args.redis), None)  # this process's replay of the log it just emptied
     return str(args.redis)
 
 
