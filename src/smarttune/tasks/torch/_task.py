@@ -163,12 +163,19 @@ class TorchTask(Task):
         return history[-1][self.score]
 
     def final_fit(self, params: dict[str, Any]) -> dict[str, float]:
-        """Train on train + validation for ``final_epochs``; return ``test_*`` metrics."""
+        """Train on train + validation for ``final_epochs``; return ``test_*`` metrics.
+
+        Each epoch's training metrics (``epoch``, ``train_loss``, ``train_acc``) are kept in
+        :attr:`final_history`.
+        """
         splits = self._splits
         seed_everything(self.seed)
         trainer = self._trainer(params, self.seed)
+        self.final_history: list[dict[str, float]] = []
         for _ in range(self.final_epochs or self.epochs):
-            trainer.train_epoch(splits.train_val, self.batch_size(params))
+            epoch = trainer.train_epoch(splits.train_val, self.batch_size(params))
+            record = {f"train_{key}": value for key, value in epoch.items()}
+            self.final_history.append({"epoch": float(trainer.epoch), **record})
         metrics = trainer.evaluate(splits.test)
         return {f"test_{_TEST_NAMES.get(key, key)}": value for key, value in metrics.items()}
 
