@@ -94,6 +94,9 @@ def _cpu_seconds() -> float:
 
 
 def main() -> None:
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samplers", default="hybrid,random,tpe")
     parser.add_argument("--seeds", default="0-2")

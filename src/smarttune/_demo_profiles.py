@@ -122,7 +122,7 @@ PROFILES: dict[str, DemoProfile] = {
         bandit_iterations=0,
         max_train_rows=12000,
         pruner="hyperband",
-        search_epochs=200,
+        search_epochs=180,
         retrain_all_rows=True,
     ),
     "full": DemoProfile("full", "full", 5, 10, 10, 2, 3, 25),
