@@ -35,13 +35,13 @@ def _remote_trial(study: optuna.Study, beat_age: float, every: float = 10.0) -> 
     return trial.number
 
 
-def _recovered_by_a_serial_run(url: str) -> None:
-    study = optuna.create_study(study_name="h", storage=open_storage(url))
+def _recovered_by_a_serial_run(url: str, name: str) -> None:
+    study = optuna.create_study(study_name=name, storage=open_storage(url))
     silent = _remote_trial(study, beat_age=STALE_BEATS * 10 + 5)
     alive = _remote_trial(study, beat_age=1)
-    tune(lambda t: t.suggest_float("x", 0, 1), n_trials=1, storage=url, study_name="h",
+    tune(lambda t: t.suggest_float("x", 0, 1), n_trials=1, storage=url, study_name=name,
          direction="minimize", sampler="random", progress=False)  # fmt: skip
-    trials = optuna.load_study(study_name="h", storage=open_storage(url)).trials
+    trials = optuna.load_study(study_name=name, storage=open_storage(url)).trials
     assert trials[silent].state == State.FAIL
     assert trials[silent].system_attrs[FAIL_REASON_KEY] == "lost: its heartbeat stopped"
     assert trials[alive].state == State.RUNNING  # beating: not ours to fail
@@ -51,20 +51,14 @@ def _recovered_by_a_serial_run(url: str) -> None:
 def test_a_silent_remote_trial_on_a_journal_file_is_failed_by_the_next_run(
     tmp_path: Path,
 ) -> None:
-    _recovered_by_a_serial_run(f"journal:{tmp_path / 'h.log'}")
+    _recovered_by_a_serial_run(f"journal:{tmp_path / 'h.log'}", "h")
 
 
 @pytest.mark.redis
-def test_a_silent_remote_trial_on_redis_is_failed_by_the_next_run(redis_url: str) -> None:
-    import redis
-
-    client = redis.Redis.from_url(redis_url)
-    client.flushdb()
-    try:
-        _recovered_by_a_serial_run(redis_url)
-    finally:
-        client.flushdb()
-        client.close()
+def test_a_silent_remote_trial_on_redis_is_failed_by_the_next_run(
+    redis_url: str, study_name: str
+) -> None:
+    _recovered_by_a_serial_run(redis_url, study_name)  # a new study in the shared Redis log
 
 
 def test_a_trial_beats_while_it_runs_and_is_silent_once_it_stops(tmp_path: Path) -> None:
