@@ -151,3 +151,19 @@ def _exists(pid: int) -> bool:
 def _start_time(pid: int) -> str:
     with open(f"/proc/{pid}/stat") as stat:
         return stat.read().rsplit(")", 1)[1].split()[19]
+
+
+def test_sigterm_raises_keyboard_interrupt_once_asked_and_is_held_off_in_cleanups() -> None:
+    from smarttune.execution._liveness import interrupts_held, raise_on_sigterm
+
+    before = signal.getsignal(signal.SIGTERM)
+    try:
+        raise_on_sigterm()
+        with pytest.raises(KeyboardInterrupt, match="signal SIGTERM"):
+            signal.raise_signal(signal.SIGTERM)  # the handler runs before this returns
+        with interrupts_held():
+            os.kill(os.getpid(), signal.SIGTERM)  # ignored: nothing raised
+            time.sleep(0.1)
+        assert signal.getsignal(signal.SIGTERM) is not signal.SIG_IGN  # restored
+    finally:
+        signal.signal(signal.SIGTERM, before)
