@@ -32,6 +32,7 @@ from smarttune._demo_profiles import (
     remaining_trials,
 )
 from smarttune._failures import all_failed_summary, failure_line, one_line_failures
+from smarttune._imports import optional_import
 from smarttune._target import target_of
 from smarttune.execution import TRACEBACK_KEY
 from smarttune.progress import StudyProgress
@@ -240,8 +241,7 @@ def _torch_threads(threads: int | None) -> Iterator[None]:
     if threads is None:
         yield
         return
-    import torch
-
+    torch = optional_import("torch", extra="torch", purpose="the demo")
     before = torch.get_num_threads()
     torch.set_num_threads(threads)
     try:
