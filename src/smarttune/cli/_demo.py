@@ -22,12 +22,12 @@ _PROFILE_NAMES = ("quick", "standard", "full")
 @click.command("demo")
 @click.option(
     "--profile",
-    help="quick (default: bundled subset, minutes), standard (full MNIST, about 30 min on 2 "
-    "CPU cores) or full (the published budget; meant for a GPU).",
+    help="quick (default: bundled subset, minutes), standard (full MNIST, planned for 30 min "
+    "on 2 idle CPU cores) or full (the published budget; meant for a GPU).",
 )
 @click.option("--full", is_flag=True, help="Same as --profile full.")
 @storage_option
-@click.option("--study", "study_name", help="Study name (default: demo-PROFILE).")
+@click.option("--study", "study_name", help="Study name (default: demo-PROFILE[-SAMPLER]).")
 @click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True)
 @click.option(
     "--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True
