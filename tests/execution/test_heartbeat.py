@@ -75,6 +75,7 @@ def test_a_trial_beats_while_it_runs_and_is_silent_once_it_stops(tmp_path: Path)
     assert not is_silent(fresh, now=time.time() + 1e6)  # no heartbeat recorded: never judged
 
 
+@pytest.mark.slow
 def test_pool_workers_beat_on_a_journal_file_when_asked(tmp_path: Path) -> None:
     url = f"journal:{tmp_path / 'w.log'}"
     optuna.create_study(study_name="w", storage=open_storage(url))
@@ -96,6 +97,7 @@ def test_a_serial_run_tags_its_trials_with_this_process(tmp_path: Path) -> None:
         assert HEARTBEAT_KEY in trial.system_attrs
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux only")
 def test_a_process_with_the_parent_death_signal_dies_with_its_parent(tmp_path: Path) -> None:
     assert die_with_parent() in (True, False)  # callable here without effect on the test run
@@ -123,6 +125,7 @@ def test_a_process_with_the_parent_death_signal_dies_with_its_parent(tmp_path: P
         time.sleep(0.1)
 
 
+@pytest.mark.slow
 def test_a_watched_driver_that_ends_takes_the_watcher_with_it(tmp_path: Path) -> None:
     driver = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     time.sleep(0.5)
