@@ -97,6 +97,10 @@ def test_cli_demo_prints_the_summary(
     assert code == 0
     assert "Best validation accuracy:" in out
     assert "Final retrain, test_accuracy:" in out
+    assert (
+        "(The published 98.86% is on the official MNIST test set; --profile standard compares "
+        "with it.)" in out
+    )
     assert "Phase switch at trial 2" in out
     assert f"Figure: {tmp_path / 'o' / 'demo.png'}" in out
     assert "Study 'demo-tiny'" in out

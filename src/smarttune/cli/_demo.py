@@ -78,13 +78,13 @@ def demo_command(
     from smarttune.demo import PROFILES, available_cores, run_demo
     from smarttune.samplers import check_sampler_name
 
-    chosen = _profile_name(profile, full)
+    chosen = PROFILES[_profile_name(profile, full)]
     sampler = check_sampler_name(sampler)
     quiet_optuna_logs()
     suffix = "" if sampler == "hybrid" else f"-{sampler}"
-    name = study_name or f"demo-{chosen}{suffix}"
+    name = study_name or f"demo-{chosen.name}{suffix}"
     result = run_demo(
-        PROFILES[chosen],
+        chosen,
         storage=storage,
         study_name=name,
         seed=seed,
@@ -109,7 +109,7 @@ def demo_command(
             "for a new study."
         )
         return 0
-    _print_result(result, storage, on_full_mnist=PROFILES[chosen].on_full_mnist)
+    _print_result(result, storage, on_full_mnist=chosen.on_full_mnist)
     return 0
 
 
