@@ -162,7 +162,7 @@ class ProcessPool:
         try:
             if slot.connection.poll():
                 message = slot.connection.recv()
-        except (EOFError, OSError):
+        except Exception:  # closed, or cut mid-message by the worker's death (bad pickle)
             message = None
         if isinstance(message, Outcome):
             return Finished(token, message)
