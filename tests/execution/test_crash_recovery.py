@@ -293,3 +293,35 @@ def test_the_cli_main_keeps_its_exit_status_for_a_finished_run(tmp_path: Path) -
     url = f"sqlite:///{tmp_path / 's.db'}"
     assert main(_args(url, "cheap", 2)) == 0
     assert [t.state for t in _study(url).trials] == [State.COMPLETE] * 2
+
+
+def test_a_killed_forkserver_is_replaced_and_the_run_goes_on(
+    tmp_path: Path, fault_env: Path
+) -> None:
+    url = f"journal:{tmp_path / 's.log'}"
+    driver = _start(
+        _args(url, "slow_from", 6, "--jobs", "2"),
+        SMARTTUNE_TEST_SLOW_FROM="0",
+        SMARTTUNE_TEST_SLEEP="1",
+    )
+    _wait_for(lambda: len(logged(fault_env)) >= 1 and len(_running(url)) == 2, driver)
+    os.kill(_forkserver_of(driver.pid), signal.SIGKILL)  # its workers die with it
+    out, err = driver.communicate(timeout=180)
+    assert driver.returncode == 0, err
+    assert err == ""
+    assert len(out.splitlines()) == 5
+    trials = _assert_settled(url, fault_env)
+    assert sum(t.state == State.COMPLETE for t in trials) == 6
+
+
+def _forkserver_of(driver: int) -> int:
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                cmdline = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if parent == driver and b"forkserver" in cmdline:
+                return int(entry.name)
+    raise AssertionError("no forkserver")

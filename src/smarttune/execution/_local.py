@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["LocalExecutor"]
 
 _STOP_GRACE_S = 5.0
+_START_ATTEMPTS = 5
 
 
 class LocalExecutor(Executor):
@@ -146,7 +147,16 @@ class ProcessPool:
     def _start(self) -> _Slot:
         parent, child = self._context.Pipe()
         process = self._context.Process(target=serve, args=(child,), daemon=True)
-        process.start()
+        for attempt in range(_START_ATTEMPTS):
+            try:
+                process.start()
+                break
+            except (ConnectionRefusedError, FileNotFoundError):
+                # The forkserver was killed (its workers die with it) and has not been reaped
+                # yet; multiprocessing starts a new one once it has.
+                if attempt == _START_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
         child.close()
         # The forkserver's environment is from its own start; the driver is whom to die with.
         parent.send((dict(os.environ), process_identity()))
