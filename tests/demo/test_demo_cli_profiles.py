@@ -81,6 +81,7 @@ def test_standard_offline_without_the_files_is_one_line_and_exit_2(tmp_path: Pat
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # a 1-epoch retrain on all 60,000 images: about a minute when idle
 def test_standard_prints_the_published_accuracy_beside_ours(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,

@@ -127,23 +127,24 @@ def test_bandit_with_successive_halving_fits_on_pruned_trials() -> None:
 def test_hybrid_with_hyperband_feeds_pruned_trials_to_its_surrogate(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    sampler = HybridSampler(
-        population_size=4, min_generations=1, max_generations=1, n_candidates=64,
-        learner_params=FAST, seed=0,
-    )  # fmt: skip
+    from smarttune.samplers._hybrid import sampler as hybrid_module
+
+    sampler = HybridSampler(n_startup_trials=4, population_size=16, generations=3, seed=0)
     fitted: list[tuple[int, int]] = []
-    original = sampler._bandit.propose_unit
+    original = hybrid_module.observations
 
-    def spy(study: optuna.Study, encoder: Any, X: Any, y: Any, **kwargs: Any) -> Any:
+    def spy(study: optuna.Study, space: Any, **kwargs: Any) -> Any:
+        seen = original(study, space, **kwargs)
         done = sum(t.state == TrialState.COMPLETE for t in study.get_trials(deepcopy=False))
-        fitted.append((len(X), done))
-        return original(study, encoder, X, y, **kwargs)
+        fitted.append((len(seen), done))
+        return seen
 
-    monkeypatch.setattr(sampler._bandit, "propose_unit", spy)
+    monkeypatch.setattr(hybrid_module, "observations", spy)
     pruner = optuna.pruners.HyperbandPruner(min_resource=1, max_resource=9, reduction_factor=3)
     study = optuna.create_study(direction="maximize", sampler=sampler, pruner=pruner)
     study.optimize(curve_objective, n_trials=30)
-    assert fitted, "the refinement phase never ran"
-    # Some refits saw more observations than there were completed trials: pruned ones joined.
+    assert any(t.state == TrialState.PRUNED for t in study.trials), "nothing was pruned"
+    # Some model fits saw more observations than there were completed trials: pruned ones
+    # joined them at a lower fidelity (BOHB's rule).
     assert any(rows > done for rows, done in fitted)
     assert study.best_value > 0.8

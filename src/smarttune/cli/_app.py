@@ -18,7 +18,10 @@ _SUMMARIES = (
     ("tune", "Tune OBJECTIVE, resuming the study of the same name if the storage has one."),
     ("pbt", "Train a population of TASK models, exploiting and exploring every --interval epochs."),
     ("studies", "List the studies in a storage: direction, trials by state, best value."),
-    ("best", "Print the best value and parameters of a study as JSON."),
+    (
+        "best",
+        "Print the best value and parameters of a study as JSON (its Pareto front if several).",
+    ),
     ("tasks", "List the built-in tasks (usable as `smarttune tune NAME`)."),
     ("demo", "Tune a simplified AlexNet on MNIST with HybridSampler, end to end."),
     ("recommend", "Recommend configurations for the built-in TASK from past studies of its model."),
