@@ -148,3 +148,35 @@ def test_hybrid_with_hyperband_feeds_pruned_trials_to_its_surrogate(
     # joined them at a lower fidelity (BOHB's rule).
     assert any(rows > done for rows, done in fitted)
     assert study.best_value > 0.8
+
+
+def test_pruned_trials_join_a_full_fidelity_fit_at_the_worst_value() -> None:
+    from smarttune.samplers._fidelity import with_pruned_as_worst
+
+    space: dict[str, BaseDistribution] = {"x": FloatDistribution(0, 1)}
+    study = optuna.create_study(direction="maximize")
+    for x, value in [(0.1, 0.5), (0.2, 0.7), (0.3, 0.9)]:
+        study.add_trial(create_trial(params={"x": x}, distributions=space, value=value))
+    pruned = create_trial(
+        params={"x": 0.9}, distributions=space, state=TrialState.PRUNED,
+        intermediate_values={0: 0.95},
+    )  # fmt: skip
+    study.add_trial(pruned)
+    seen = with_pruned_as_worst(study, space, observations(study, space, min_observations=2))
+    assert [t.params["x"] for t in seen.trials] == [0.1, 0.2, 0.3, 0.9]
+    assert seen.values == [0.5, 0.7, 0.9, 0.5]  # not its 0.95 after one step: the worst
+
+
+def test_hybrid_stops_proposing_where_its_trials_are_pruned() -> None:
+    def objective(trial: optuna.Trial) -> float:
+        x = trial.suggest_float("x", 0, 1)
+        y = trial.suggest_float("y", 0, 1)
+        if x > 0.6:  # a region the pruner always stops early
+            raise optuna.TrialPruned
+        return x - (y - 0.5) ** 2  # rises towards the pruned region
+
+    sampler = HybridSampler(n_startup_trials=6, seed=0)
+    study = optuna.create_study(direction="maximize", sampler=sampler)
+    study.optimize(objective, n_trials=30)
+    late = [t.params["x"] > 0.6 for t in study.trials[15:]]
+    assert sum(late) <= 5, f"{sum(late)} of the last 15 proposals in the pruned region"

@@ -16,6 +16,12 @@ budget that has enough observations; this module applies that rule to an Optuna 
   PRUNED) have an observation is used, with those trials' values at that step.
 * When no step qualifies, the COMPLETE trials are used however few they are.
 
+:func:`with_pruned_as_worst` adds what a full-fidelity fit would otherwise never learn: that a
+pruned trial's region is bad. Without it a Thompson sampler keeps proposing where its trials
+are pruned (they never become observations), as the demo showed with every refinement trial
+pruned at the corners of the space. Each PRUNED trial joins at the worst full-fidelity value,
+the way Optuna's TPE ranks pruned trials below every completed one.
+
 Scores at one step are comparable with each other, which is all a rank-based surrogate needs.
 BOHB's ``min_observations`` is the dimension plus one; :func:`default_min_observations` gives it.
 """
@@ -43,6 +49,7 @@ __all__ = [
     "FidelityObservations",
     "default_min_observations",
     "observations",
+    "with_pruned_as_worst",
 ]
 
 #: Trial system attr: the step whose observations the surrogate was fitted on for this trial.
@@ -104,6 +111,31 @@ def observations(
             chosen.append(trial)
             values.append(value)
     return FidelityObservations(chosen, values, step)
+
+
+def with_pruned_as_worst(
+    study: Study,
+    search_space: Mapping[str, BaseDistribution],
+    seen: FidelityObservations,
+) -> FidelityObservations:
+    """Full-fidelity ``seen`` plus every PRUNED trial of the space, valued as the worst of them.
+
+    Observations at a lower fidelity (``seen.step`` is a step) already hold the pruned trials'
+    real intermediate values and are returned unchanged, as is an empty ``seen``.
+    """
+    if seen.step != FIDELITY_FULL or not seen.values:
+        return seen
+    pruned = [
+        t
+        for t in study._get_trials(deepcopy=False, states=(TrialState.PRUNED,), use_cache=True)
+        if search_space.keys() <= t.params.keys()
+    ]
+    if not pruned:
+        return seen
+    worst = min(seen.values) if study.direction == StudyDirection.MAXIMIZE else max(seen.values)
+    return FidelityObservations(
+        [*seen.trials, *pruned], [*seen.values, *([worst] * len(pruned))], FIDELITY_FULL
+    )
 
 
 def _highest_step(

@@ -25,6 +25,7 @@ from smarttune.samplers._fidelity import (
     FidelityObservations,
     default_min_observations,
     observations,
+    with_pruned_as_worst,
 )
 from smarttune.samplers._hybrid._acquisition import (
     EvolutionSettings,
@@ -310,8 +311,10 @@ class HybridSampler(BaseSampler):
         space = encoder.search_space
         seen = observations(study, space, min_observations=default_min_observations(encoder.dim))
         n_startup = self.startup_trials(encoder.dim)
+        n_observed = len(seen)  # the phase decision counts real observations only
+        seen = with_pruned_as_worst(study, space, seen)
         rho: float | None = None
-        if len(seen) >= n_startup:
+        if n_observed >= n_startup:
             study._storage.set_trial_system_attr(trial._trial_id, FIDELITY_KEY, seen.step)
             X = encoder.encode_many([t.params for t in seen.trials])
             raw = np.asarray(seen.values, dtype=float)
@@ -322,7 +325,7 @@ class HybridSampler(BaseSampler):
             y = copula if prior_mean is not None else yeo_johnson_scores(values)
             model = self._model(study, encoder)
             rho = model.fit(X, y, prior_mean)
-        decision = decide_step(len(seen), n_startup, rho, self.loo_threshold)
+        decision = decide_step(n_observed, n_startup, rho, self.loo_threshold)
         if decision.step == INITIAL:
             return decision, self._initial_point(trial, encoder)
         pending = _pending_rows(study, trial, encoder)
