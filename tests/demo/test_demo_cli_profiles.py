@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ import pytest
 from smarttune.cli import main
 from smarttune.demo import PROFILES, DemoProfile
 
+RunDemo = Callable[..., subprocess.CompletedProcess[str]]  # the run_demo fixture (conftest)
 pytestmark = pytest.mark.torch
 
 # The standard profile's shape (full MNIST, a row cap, an epoch budget) at a tiny size.
@@ -36,20 +36,10 @@ def _needs_torch() -> None:
     pytest.importorskip("torch", reason="the torch extra is not installed")
 
 
-def demo(tmp_path: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "smarttune", "demo", "--quiet", "--out", str(tmp_path / "o"), *args],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env={**os.environ, "SMARTTUNE_STORAGE": f"sqlite:///{tmp_path / 'd.db'}", **env},
-        check=False,
-        timeout=300,
-    )
-
-
-def test_an_unknown_profile_is_one_line_naming_the_closest_and_exit_2(tmp_path: Path) -> None:
-    result = demo(tmp_path, "--profile", "standart", env={})
+def test_an_unknown_profile_is_one_line_naming_the_closest_and_exit_2(
+    tmp_path: Path, run_demo: RunDemo
+) -> None:
+    result = run_demo("--profile", "standart", env={})
     assert result.returncode == 2
     assert result.stdout == ""
     lines = result.stderr.splitlines()
@@ -59,8 +49,10 @@ def test_an_unknown_profile_is_one_line_naming_the_closest_and_exit_2(tmp_path: 
     assert not (tmp_path / "d.db").exists()
 
 
-def test_full_with_another_profile_is_one_line_and_exit_2(tmp_path: Path) -> None:
-    result = demo(tmp_path, "--full", "--profile", "standard", env={})
+def test_full_with_another_profile_is_one_line_and_exit_2(
+    tmp_path: Path, run_demo: RunDemo
+) -> None:
+    result = run_demo("--full", "--profile", "standard", env={})
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
@@ -68,11 +60,13 @@ def test_full_with_another_profile_is_one_line_and_exit_2(tmp_path: Path) -> Non
     ]
 
 
-def test_standard_offline_without_the_files_is_one_line_and_exit_2(tmp_path: Path) -> None:
+def test_standard_offline_without_the_files_is_one_line_and_exit_2(
+    tmp_path: Path, run_demo: RunDemo
+) -> None:
     empty = tmp_path / "data"
     empty.mkdir()
     env = {"SMARTTUNE_OFFLINE": "1", "SMARTTUNE_DATA_DIR": str(empty)}
-    result = demo(tmp_path, "--profile", "standard", env=env)
+    result = run_demo("--profile", "standard", env=env)
     assert result.returncode == 2
     assert result.stdout == ""
     err = result.stderr.splitlines()

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import optuna
@@ -15,6 +14,7 @@ from smarttune.demo import PROFILES, DemoProfile
 from smarttune.samplers._hybrid import PHASE_KEY
 from smarttune.tasks.torch._alexnet import MnistAlexNetTask
 
+RunDemo = Callable[..., subprocess.CompletedProcess[str]]  # the run_demo fixture (conftest)
 pytestmark = pytest.mark.torch
 
 TINY = DemoProfile(
@@ -35,20 +35,8 @@ def _needs_torch() -> None:
     pytest.importorskip("torch", reason="the torch extra is not installed")
 
 
-def demo(tmp_path: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "smarttune", "demo", "--quiet", "--out", str(tmp_path / "o"), *args],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env={**os.environ, "SMARTTUNE_STORAGE": f"sqlite:///{tmp_path / 'd.db'}", **env},
-        check=False,
-        timeout=300,
-    )
-
-
-def test_cuda_without_cuda_is_one_line_and_exit_2(tmp_path: Path) -> None:
-    result = demo(tmp_path, "--device", "cuda", env={"CUDA_VISIBLE_DEVICES": ""})
+def test_cuda_without_cuda_is_one_line_and_exit_2(tmp_path: Path, run_demo: RunDemo) -> None:
+    result = run_demo("--device", "cuda", env={"CUDA_VISIBLE_DEVICES": ""})
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
@@ -58,12 +46,12 @@ def test_cuda_without_cuda_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert not (tmp_path / "d.db").exists()  # nothing was created
 
 
-def test_full_offline_without_the_files_is_one_line_and_exit_2(tmp_path: Path) -> None:
+def test_full_offline_without_the_files_is_one_line_and_exit_2(
+    tmp_path: Path, run_demo: RunDemo
+) -> None:
     empty = tmp_path / "data"
     empty.mkdir()
-    result = demo(
-        tmp_path, "--full", env={"SMARTTUNE_OFFLINE": "1", "SMARTTUNE_DATA_DIR": str(empty)}
-    )
+    result = run_demo("--full", env={"SMARTTUNE_OFFLINE": "1", "SMARTTUNE_DATA_DIR": str(empty)})
     assert result.returncode == 2
     assert result.stdout == ""
     err = result.stderr.splitlines()
@@ -71,7 +59,7 @@ def test_full_offline_without_the_files_is_one_line_and_exit_2(tmp_path: Path) -
     assert err[0].startswith("error: Dataset file 'mnist/train-images-idx3-ubyte.gz' was not found")
 
 
-def test_rerunning_a_complete_demo_says_so_in_one_line(tmp_path: Path) -> None:
+def test_rerunning_a_complete_demo_says_so_in_one_line(tmp_path: Path, run_demo: RunDemo) -> None:
     url = f"sqlite:///{tmp_path / 'd.db'}"
     study = optuna.create_study(study_name="demo-quick", storage=url, direction="maximize")
     for number in range(PROFILES["quick"].bandit_iterations):
@@ -79,7 +67,7 @@ def test_rerunning_a_complete_demo_says_so_in_one_line(tmp_path: Path) -> None:
         trial.suggest_float("learning_rate", 1e-4, 1e-2, log=True)
         study._storage.set_trial_system_attr(trial._trial_id, PHASE_KEY, "bandit")
         study.tell(trial, 0.9 + number / 1000)
-    result = demo(tmp_path, "--device", "cpu", env={})
+    result = run_demo("--device", "cpu", env={})
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert result.stdout.splitlines() == [
