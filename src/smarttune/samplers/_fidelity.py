@@ -95,11 +95,7 @@ def observations(
     full = FidelityObservations(complete, [_final(t) for t in complete], FIDELITY_FULL)
     if len(complete) >= min_observations:
         return full
-    pruned = [
-        t
-        for t in study._get_trials(deepcopy=False, states=(TrialState.PRUNED,), use_cache=True)
-        if t.intermediate_values and search_space.keys() <= t.params.keys()
-    ]
+    pruned = [t for t in _pruned_covering(study, search_space) if t.intermediate_values]
     step = _highest_step(complete, pruned, min_observations)
     if step is None:
         return full
@@ -125,17 +121,22 @@ def with_pruned_as_worst(
     """
     if seen.step != FIDELITY_FULL or not seen.values:
         return seen
-    pruned = [
-        t
-        for t in study._get_trials(deepcopy=False, states=(TrialState.PRUNED,), use_cache=True)
-        if search_space.keys() <= t.params.keys()
-    ]
+    pruned = _pruned_covering(study, search_space)
     if not pruned:
         return seen
     worst = min(seen.values) if study.direction == StudyDirection.MAXIMIZE else max(seen.values)
     return FidelityObservations(
         [*seen.trials, *pruned], [*seen.values, *([worst] * len(pruned))], FIDELITY_FULL
     )
+
+
+def _pruned_covering(
+    study: Study, search_space: Mapping[str, BaseDistribution]
+) -> list[FrozenTrial]:
+    """The PRUNED trials that set every parameter of ``search_space``."""
+    states = (TrialState.PRUNED,)
+    trials = study._get_trials(deepcopy=False, states=states, use_cache=True)
+    return [t for t in trials if search_space.keys() <= t.params.keys()]
 
 
 def _highest_step(
