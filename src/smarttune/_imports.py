@@ -7,11 +7,13 @@ are imported on first use through :func:`optional_import`, never at ``import sma
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Mapping
 from types import ModuleType
+from typing import Any
 
 from smarttune.exceptions import MissingDependencyError
 
-__all__ = ["optional_import"]
+__all__ = ["lazy_attributes", "optional_import"]
 
 
 def optional_import(module: str, *, extra: str, purpose: str | None = None) -> ModuleType:
@@ -36,3 +38,26 @@ def optional_import(module: str, *, extra: str, purpose: str | None = None) -> M
             f"The optional dependency '{module}' is not installed;{needed_by} "
             f"install it with: pip install 'smarttune[{extra}]'"
         ) from exc
+
+
+def lazy_attributes(
+    package: str, table: Mapping[str, str], namespace: dict[str, Any], public: list[str]
+) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+    """A package's PEP 562 ``__getattr__`` and ``__dir__`` for names defined in submodules.
+
+    ``table`` maps a public name to the module that defines it; the module is imported on the
+    first access and the value cached in the package's ``namespace`` (its ``globals()``), so
+    importing the package costs none of those imports.
+    """
+
+    def get(name: str) -> Any:
+        if name in table:
+            value = getattr(importlib.import_module(table[name]), name)
+            namespace[name] = value
+            return value
+        raise AttributeError(f"module {package!r} has no attribute {name!r}")
+
+    def listing() -> list[str]:
+        return sorted(set(namespace) | set(public))
+
+    return get, listing

@@ -13,9 +13,9 @@ listed in :data:`SAMPLER_NAMES` and resolved by :func:`resolve_sampler`.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from smarttune._imports import lazy_attributes
 from smarttune.samplers._registry import SAMPLER_NAMES, check_sampler_name, resolve_sampler
 
 if TYPE_CHECKING:
@@ -45,13 +45,4 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'smarttune.samplers' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, globals(), __all__)
