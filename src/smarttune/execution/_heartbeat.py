@@ -19,11 +19,11 @@ from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     import optuna
 
-__all__ = ["HEARTBEAT_KEY", "STALE_BEATS", "beating", "is_silent"]
+__all__ = ["HEARTBEAT_KEY", "STALE_BEATS", "beating", "every_interval", "is_silent"]
 
 #: Trial system attribute holding the last heartbeat of a running trial.
 HEARTBEAT_KEY = "smarttune:heartbeat"
@@ -32,26 +32,37 @@ STALE_BEATS = 3
 
 
 @contextmanager
-def beating(storage: optuna.storages.BaseStorage, trial_id: int, every: float) -> Iterator[None]:
-    """Record a heartbeat of ``trial_id`` every ``every`` seconds while the block runs."""
+def every_interval(action: Callable[[], None], every: float, name: str) -> Iterator[None]:
+    """Call ``action`` now and every ``every`` seconds in a daemon thread while the block runs."""
     stop = threading.Event()
 
-    def beat() -> None:
+    def loop() -> None:
         while True:
-            # The trial may have finished meanwhile, or the storage hiccuped: beat again later.
-            with suppress(Exception):
-                beat_now = {"at": time.time(), "every": every}
-                storage.set_trial_system_attr(trial_id, HEARTBEAT_KEY, beat_now)
+            action()
             if stop.wait(every):
                 return
 
-    thread = threading.Thread(target=beat, name=f"smarttune-heartbeat-{trial_id}", daemon=True)
+    thread = threading.Thread(target=loop, name=name, daemon=True)
     thread.start()
     try:
         yield
     finally:
         stop.set()
         thread.join()
+
+
+@contextmanager
+def beating(storage: optuna.storages.BaseStorage, trial_id: int, every: float) -> Iterator[None]:
+    """Record a heartbeat of ``trial_id`` every ``every`` seconds while the block runs."""
+
+    def beat() -> None:
+        # The trial may have finished meanwhile, or the storage hiccuped: beat again later.
+        with suppress(Exception):
+            beat_now = {"at": time.time(), "every": every}
+            storage.set_trial_system_attr(trial_id, HEARTBEAT_KEY, beat_now)
+
+    with every_interval(beat, every, f"smarttune-heartbeat-{trial_id}"):
+        yield
 
 
 def is_silent(trial: optuna.trial.FrozenTrial, now: float | None = None) -> bool:

@@ -5,13 +5,12 @@ The process is a pool process, a Ray task's worker or the ``smarttune worker`` c
 
 from __future__ import annotations
 
-import threading
 from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING
 
 from smarttune.execution._base import Outcome, StudySpec, TrialJob
 from smarttune.execution._guard import FAIL_REASON_KEY, guard_objective
-from smarttune.execution._heartbeat import beating
+from smarttune.execution._heartbeat import beating, every_interval
 from smarttune.execution._liveness import interrupts_held
 from smarttune.execution._recovery import (
     RetryDeadTrial,
@@ -163,18 +162,9 @@ def _heartbeat(
 @contextmanager
 def _optuna_heartbeat(storage: optuna.storages.BaseStorage, trial_id: int) -> Iterator[None]:
     interval = float(storage.heartbeat_interval)  # type: ignore[attr-defined]
-    stop = threading.Event()
 
     def beat() -> None:
-        while True:
-            storage.record_heartbeat(trial_id)  # type: ignore[attr-defined]
-            if stop.wait(interval):
-                return
+        storage.record_heartbeat(trial_id)  # type: ignore[attr-defined]
 
-    thread = threading.Thread(target=beat, name=f"heartbeat-{trial_id}", daemon=True)
-    thread.start()
-    try:
+    with every_interval(beat, interval, f"heartbeat-{trial_id}"):
         yield
-    finally:
-        stop.set()
-        thread.join()
