@@ -44,3 +44,15 @@ def quiet_optuna_logs() -> None:
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
+
+
+def trial_counts_line(study: Any, storage: str) -> str:
+    """The line that counts a study's trials by state (complete, pruned, fail)."""
+    from optuna.trial import TrialState
+
+    states = [t.state for t in study.get_trials(deepcopy=False)]
+    counts = ", ".join(
+        f"{sum(s == state for s in states)} {state.name.lower()}"
+        for state in (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)
+    )
+    return f"Study {study.study_name!r} in {storage}: {len(states)} trials ({counts})."

@@ -8,7 +8,7 @@ import click
 
 from smarttune._validation import Constraint, Interval, Options, validate_parameter
 from smarttune.cli._config import apply_space, config_option
-from smarttune.cli._options import quiet_optuna_logs, storage_option
+from smarttune.cli._options import quiet_optuna_logs, storage_option, trial_counts_line
 from smarttune.objectives import load_objective
 from smarttune.pruners import PRUNER_NAMES, check_pruner_name
 from smarttune.samplers import SAMPLER_NAMES, check_sampler_name
@@ -204,16 +204,7 @@ def _print_summary(study: object, storage: str) -> None:
     import optuna
 
     assert isinstance(study, optuna.Study)
-    states = [t.state for t in study.get_trials(deepcopy=False)]
-    counts = ", ".join(
-        f"{sum(s == state for s in states)} {state.name.lower()}"
-        for state in (
-            optuna.trial.TrialState.COMPLETE,
-            optuna.trial.TrialState.PRUNED,
-            optuna.trial.TrialState.FAIL,
-        )
-    )
-    click.echo(f"Study {study.study_name!r} in {storage}: {len(states)} trials ({counts}).")
+    click.echo(trial_counts_line(study, storage))
     try:
         best = study.best_trial
     except ValueError:

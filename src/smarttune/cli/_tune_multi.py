@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from smarttune.cli._options import trial_counts_line
 from smarttune.exceptions import InvalidParameterError
 
 if TYPE_CHECKING:
@@ -84,18 +85,7 @@ def _check_options(loaded: LoadedObjective, given: dict[str, Any]) -> None:
 
 def pareto_lines(study: optuna.Study, storage: str) -> list[str]:
     """The closing summary: trial counts, the Pareto front's size, one line per front trial."""
-    import optuna
-
-    states = [t.state for t in study.get_trials(deepcopy=False)]
-    counts = ", ".join(
-        f"{sum(s == state for s in states)} {state.name.lower()}"
-        for state in (
-            optuna.trial.TrialState.COMPLETE,
-            optuna.trial.TrialState.PRUNED,
-            optuna.trial.TrialState.FAIL,
-        )
-    )
-    lines = [f"Study {study.study_name!r} in {storage}: {len(states)} trials ({counts})."]
+    lines = [trial_counts_line(study, storage)]
     front = sorted(study.best_trials, key=lambda t: t.number)
     if not front:
         return [*lines, "No trial completed."]
