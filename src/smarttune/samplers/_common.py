@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from optuna.trial import FrozenTrial
 
 __all__ = [
+    "PicklableLock",
     "check_single_objective",
     "completed_trials_covering",
     "copula_scores",
@@ -27,6 +29,25 @@ __all__ = [
 ]
 
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
+
+
+class PicklableLock:
+    """Mixin for a sampler guarding its caches with ``self._lock``, a re-entrant lock.
+
+    A lock cannot be pickled, and workers receive their sampler pickled: it is left out and a
+    fresh one made on unpickling.
+    """
+
+    _lock: threading.RLock
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.RLock()
 
 
 def check_single_objective(study: Study, sampler_name: str) -> None:

@@ -14,6 +14,7 @@ from optuna.trial import TrialState
 from smarttune._validation import Constraint, InstanceOf, Interval, IsCallable, validate_params
 from smarttune.exceptions import InvalidParameterError
 from smarttune.samplers._bandit._propose import Region, propose, select_elites, sobol_points
+from smarttune.samplers._common import PicklableLock
 from smarttune.samplers._fidelity import FIDELITY_KEY, default_min_observations, observations
 from smarttune.samplers._multiobjective import (
     ConstraintsFunc,
@@ -44,7 +45,7 @@ _PARAMS: dict[str, list[Constraint | None]] = {
 }
 
 
-class BayesianBanditSampler(BaseSampler):
+class BayesianBanditSampler(PicklableLock, BaseSampler):
     """Thompson sampling with a deep-ensemble surrogate, over the intersection search space.
 
     Each trial is an arm pull of a continuum-armed bandit. Once ``n_startup_trials`` trials have
@@ -265,12 +266,3 @@ class BayesianBanditSampler(BaseSampler):
         if row is None:
             row = self._encoded[trial._trial_id] = encoder.encode(trial.params)
         return row
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        del state["_lock"]
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._lock = threading.RLock()

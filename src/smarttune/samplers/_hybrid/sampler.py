@@ -19,7 +19,7 @@ from smarttune._validation import Constraint, InstanceOf, Interval, IsCallable, 
 from smarttune.exceptions import InvalidParameterError
 from smarttune.knowledge import TaskKnowledge
 from smarttune.samplers._bandit import sobol_points
-from smarttune.samplers._common import copula_scores, yeo_johnson_scores
+from smarttune.samplers._common import PicklableLock, copula_scores, yeo_johnson_scores
 from smarttune.samplers._fidelity import (
     FIDELITY_KEY,
     FidelityObservations,
@@ -112,7 +112,7 @@ _CONSTRAINTS: dict[str, list[Constraint | None]] = {
 }
 
 
-class HybridSampler(BaseSampler):
+class HybridSampler(PicklableLock, BaseSampler):
     """Thompson sampling on a Gaussian process, draws maximised by a genetic algorithm.
 
     **Initial design.** The first ``n_startup_trials`` trials (default: the dimension plus
@@ -424,15 +424,6 @@ class HybridSampler(BaseSampler):
 
     def _warm_config(self, trial: FrozenTrial) -> dict[str, Any] | None:
         return self.warm_start[trial.number] if trial.number < len(self.warm_start) else None
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        del state["_lock"]
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._lock = threading.RLock()
 
 
 _CONTROLLER: list[Any] = []
